@@ -1,0 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* mmap.c - owned by the page-table/GUP work (issue 5); boot hooks stubbed until then. */
+#include "mm.h"
+int mmfs_mmap_boot(void) { return 0; }
+void mmfs_mmap_shutdown(void) { }

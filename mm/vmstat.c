@@ -1,0 +1,3 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* vmstat.c - owned by the mm-core work (issue 2); to be written. */
+#include "mm.h"
