@@ -286,5 +286,7 @@ void printk(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 #define pr_err(...)	printk(__VA_ARGS__)
 /* A malloc'd copy of the whole log (caller frees), length in *len. */
 char *mm_log_snapshot(size_t *len);
+void mmfs_log_reset(void);		/* mm_shutdown: empty the log */
+void mmfs_clock_reset(void);		/* mm_boot: the log's clock starts at 0 */
 
 #endif /* MMFS_MM_H */
