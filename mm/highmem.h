@@ -21,4 +21,14 @@ char *mmfs_pkmap_render(size_t *len);
 /* The kernel vaddr of a kmapped highmem page, or 0 if not kmapped. */
 unsigned long mmfs_kmap_vaddr(const struct page *page);
 
+/* ---- added by the page-table/GUP work (issue 5) ---- */
+#define KM_MAX_IDX	16		/* kmap_local_page nesting per task */
+#define PKMAP_BASE	MMFS_PKMAP_BASE
+#define PKMAP_NR(virt)	(((virt) - PKMAP_BASE) >> PAGE_SHIFT)
+#define PKMAP_ADDR(nr)	(PKMAP_BASE + ((unsigned long)(nr) << PAGE_SHIFT))
+/* kmap_local_page entries held by the calling thread */
+int mmfs_kmap_local_depth(void);
+/* flush_all_zero_pkmaps() runs so far (one per wrap of the pkmap window) */
+unsigned long mmfs_pkmap_flush_count(void);
+
 #endif /* MMFS_HIGHMEM_H */

@@ -41,4 +41,79 @@ int node_distance(int a, int b);	/* 10 local, 20 remote (SLIT-like) */
  * HighMem only with highmem=; Movable always as on x86-64). */
 bool zone_type_configured(enum zone_type t);
 
+/* ---- mm_init.c: NUMA topology (fake nodes, CPUs round-robin as
+ * numa_init_array assigns them) ---- */
+int cpu_to_node(int cpu);		/* cpu % nr_online_nodes */
+int numa_node_id(void);			/* node of the calling thread's CPU */
+unsigned int nr_cpus_node(int nid);	/* CPUs on node nid (0 if none) */
+/* build_all_zonelists: vm_total_pages < pageblock_nr_pages * MIGRATE_TYPES */
+extern int page_group_by_mobility_disabled;
+extern unsigned long vm_total_pages;	/* the "Total pages" of the boot log */
+/* Pageblock bits: zone->pageblock_flags holds NR_PAGEBLOCK_BITS per
+ * pageblock, bit index ((pfn - pageblock_start_pfn(zone_start_pfn)) >>
+ * pageblock_order) * NR_PAGEBLOCK_BITS, as the kernel's pfn_to_bitidx. */
+#define NR_PAGEBLOCK_BITS	4
+#define pageblock_start_pfn(pfn)	ALIGN_DOWN((pfn), pageblock_nr_pages)
+
+/* ---- arena.c ---- */
+int mmfs_arena_init(const uint64_t *start, const uint64_t *end, int nr,
+		    enum mmfs_hugepages mode, char *err, size_t errlen);
+void mmfs_arena_shutdown(void);
+long mmfs_hugetlb_free_pages(void);	/* free, unreserved 2 MiB hugetlb pages */
+
+/* ---- vmstat.c ---- */
+int vmstat_boot(void);			/* per-cpu counters for nr_cpu_ids */
+void vmstat_shutdown(void);		/* free them, zero every counter */
+/* The kernel's zone_page_state(): folded value only (one load, stale by up
+ * to nr_cpu_ids * stat_threshold), for watermark fast paths.
+ * zone_page_state() in vmstat.h is exact (folded + per-cpu diffs). */
+unsigned long zone_page_state_folded(struct zone *zone, enum zone_stat_item item);
+
+/* ---- page_alloc.c: allocator internals for debug.c, page_owner.c and
+ * the unit tests ---- */
+/* alloc_flags (mm/internal.h, 6.4+ names) */
+#define ALLOC_WMARK_MIN		WMARK_MIN
+#define ALLOC_WMARK_LOW		WMARK_LOW
+#define ALLOC_WMARK_HIGH	WMARK_HIGH
+#define ALLOC_NO_WATERMARKS	0x04	/* don't check watermarks at all */
+#define ALLOC_WMARK_MASK	(ALLOC_NO_WATERMARKS - 1)
+#define ALLOC_OOM		0x08
+#define ALLOC_NON_BLOCK		0x10	/* caller cannot block: 25% more of min */
+#define ALLOC_MIN_RESERVE	0x20	/* __GFP_HIGH: half of the min reserve */
+#define ALLOC_CPUSET		0x40
+#define ALLOC_CMA		0x80
+#define ALLOC_NOFRAGMENT	0x100	/* avoid mixing pageblock types */
+#define ALLOC_HIGHATOMIC	0x200	/* may use MIGRATE_HIGHATOMIC */
+#define ALLOC_KSWAPD		0x800	/* __GFP_KSWAPD_RECLAIM */
+#define ALLOC_RESERVES		(ALLOC_NON_BLOCK | ALLOC_MIN_RESERVE | ALLOC_HIGHATOMIC | ALLOC_OOM)
+#define MIGRATETYPE_MASK	((1UL << 3) - 1)	/* PB_migrate bits */
+enum zone_type gfp_zone(gfp_t flags);
+int gfp_migratetype(gfp_t gfp);
+unsigned long get_pfnblock_flags_mask(const struct page *page, unsigned long pfn, unsigned long mask);
+void set_pfnblock_flags_mask(struct page *page, unsigned long flags, unsigned long pfn, unsigned long mask);
+bool __zone_watermark_ok(struct zone *z, unsigned int order, unsigned long mark,
+			 int highest_zoneidx, unsigned int alloc_flags, long free_pages);
+bool zone_watermark_ok(struct zone *z, unsigned int order, unsigned long mark,
+		       int highest_zoneidx, unsigned int alloc_flags);
+int zone_batchsize(struct zone *zone);
+int zone_highsize(struct zone *zone, int batch, int cpu_online, int high_fraction);
+int find_suitable_fallback(struct free_area *area, unsigned int order, int migratetype,
+			   bool only_stealable, bool *can_steal);
+int move_freepages_block(struct zone *zone, struct page *page, int migratetype, int *num_movable);
+struct page *find_buddy_page_pfn(struct page *page, unsigned long pfn, unsigned int order,
+				 unsigned long *buddy_pfn);
+void warn_alloc(gfp_t gfp_mask, const unsigned long *nodemask, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+extern bool mmfs_thp_enabled;		/* khugepaged's min_free_kbytes raise */
+/* debug.c: the order of the pcp list a page sits on (-1 if none), and its CPU */
+int mmfs_pcp_find_page(const struct page *page, int *cpu_out);
+unsigned int mmfs_pcp_pindex_to_order(unsigned int pindex);
+/* trace.c: %p of a kernel address (keyed hash, 16 hex digits); empty the ring */
+unsigned long mmfs_hash_ptr(unsigned long kaddr);
+void mmfs_trace_reset(void);
+/* page_alloc.c: fold the pcp fast paths' pending event counts (pgalloc_*,
+ * pgfree, numa_hit/local) into vmstat; vmstat readers call it for exact
+ * numbers (drain_all_pages and mm_validate do it too). */
+void mmfs_pcp_fold_stats(void);
+
 #endif /* MMFS_INTERNAL_H */

@@ -77,6 +77,9 @@ struct mmfs_arena_info {
 	uint64_t span_bytes;			/* reserved address range */
 	uint64_t memmap_bytes;			/* bytes of struct page actually backed */
 	void *base;				/* host address of physical 0 */
+	uint64_t hugetlb_bytes;			/* of backed_bytes: hugetlb 2 MiB pages */
+	uint64_t thp_bytes;			/* of backed_bytes: THP (madvise) */
+	uint64_t base_bytes;			/* of backed_bytes: 4 KiB pages */
 };
 extern struct mmfs_arena_info mmfs_arena;
 
@@ -84,24 +87,31 @@ extern struct mmfs_arena_info mmfs_arena;
 extern unsigned long max_pfn;			/* one past the highest RAM pfn */
 extern unsigned long min_low_pfn;		/* lowest RAM pfn */
 extern unsigned long totalram_pages_count;	/* sum of managed pages */
-struct page *pfn_to_page(unsigned long pfn);
-unsigned long page_to_pfn(const struct page *page);
-bool pfn_valid(unsigned long pfn);		/* has a struct page (not a hole) */
-void *page_address(const struct page *page);	/* NULL for highmem */
-struct page *virt_to_page(const void *addr);	/* host pointer in the direct map */
-unsigned long mmfs_virt_to_pfn(const void *addr);
-void *mmfs_pfn_to_ptr(unsigned long pfn);	/* host pointer to the frame, any zone */
+/*
+ * struct page *pfn_to_page(unsigned long pfn);
+ * unsigned long page_to_pfn(const struct page *page);
+ * bool pfn_valid(unsigned long pfn);		has a struct page (not a hole)
+ * void *page_address(const struct page *page);	NULL for highmem
+ * struct page *virt_to_page(const void *addr);	host pointer in the direct map
+ * unsigned long mmfs_virt_to_pfn(const void *addr);
+ * void *mmfs_pfn_to_ptr(unsigned long pfn);	host pointer to the frame, any zone
+ * are static inline in memory_model.h (included below).
+ */
 #define __pa(p)		((unsigned long)((const char *)(p) - (const char *)mmfs_arena.base))
 #define __va(x)		((void *)((char *)mmfs_arena.base + (x)))
+#ifndef PAGE_ALIGN
+#define PAGE_ALIGN(addr)	ALIGN(addr, PAGE_SIZE)	/* include/linux/mm.h */
+#endif
 #define PFN_PHYS(pfn)	((uint64_t)(pfn) << PAGE_SHIFT)
 #define PHYS_PFN(x)	((unsigned long)((x) >> PAGE_SHIFT))
 /* Addresses as the kernel shows them (translate only here). */
 #define MMFS_PAGE_OFFSET	0xffff888000000000UL	/* direct map */
 #define MMFS_VMEMMAP_START	0xffffea0000000000UL
 #define MMFS_PKMAP_BASE		0xffffe00000000000UL	/* MMFS: pkmap window */
-unsigned long mmfs_kaddr(const void *ptr);	/* host ptr -> 0xffff888... */
-void *mmfs_kaddr_to_ptr(unsigned long kaddr);	/* NULL if not direct-mapped RAM */
-unsigned long mmfs_page_kaddr(const struct page *page);	/* 0xffffea... + pfn*64 */
+/* unsigned long mmfs_kaddr(const void *ptr);	host ptr -> 0xffff888...
+ * void *mmfs_kaddr_to_ptr(unsigned long kaddr);	NULL if not direct-mapped RAM
+ * unsigned long mmfs_page_kaddr(const struct page *page);	0xffffea... + pfn*64 */
+#include "memory_model.h"
 
 /* ------------------------------------------------------------- page flags */
 enum pageflags {
@@ -254,6 +264,8 @@ struct page_owner {
 	enum mmfs_owner_kind kind;	/* what the block is for */
 	long owner_id;			/* uid, pgtable pid; slab: unused (page->slab_cache) */
 	void *fs_private;		/* MMFS: fs/ per-block data (frame inode state) */
+	unsigned char live;		/* MMFS: heads an allocated block (page_owner.c) */
+	unsigned char owner_dropped;	/* MMFS: free_pages done; pins keep it until put */
 };
 /* The record of an allocated block's head, NULL for anything else. */
 struct page_owner *get_page_owner(const struct page *head);
@@ -264,6 +276,10 @@ unsigned long mmfs_next_allocated_block(unsigned long pfn);
 /* --------------------------------------------------- lookup and validate */
 /* "pfn=0x.. node=N zone=Z migratetype=M state=..." for lookup pfn=/addr=. */
 int mmfs_lookup_pfn(unsigned long pfn, char *buf, size_t len);
+/* lookup addr=: the pfn's line (direct-map 0xffff888... or a host pointer
+ * into the arena) plus what the first registered lookup says of the
+ * address.  >0 bytes written, -EINVAL if the address is no RAM. */
+int mmfs_lookup_addr(unsigned long kaddr, char *buf, size_t len);
 /* Callbacks other subsystems register to extend validate/lookup. */
 struct mmfs_validator {
 	const char *name;

@@ -1,3 +1,2936 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* page_alloc.c - owned by the mm-core work (issue 2); to be written. */
-#include "mm.h"
+/*
+ * page_alloc.c - the buddy page allocator (mm/page_alloc.c, 6.7-era shapes
+ * on 6.1 order numbering: MAX_ORDER = 11 orders 0..10).
+ *
+ * Free memory lives in zone->free_area[order].free_list[migratetype]; the
+ * head page of a free block is PageBuddy with its order in page->private.
+ * An allocation takes the smallest block of the wanted migratetype
+ * (__rmqueue_smallest) and splits it (expand); when the type has nothing,
+ * __rmqueue_fallback steals from another type, the largest block first,
+ * claiming the whole pageblock when enough of it is free or alike.  A free
+ * merges with its buddy (pfn ^ (1 << order)) while the buddy is free at the
+ * same order (__free_one_page).
+ *
+ * Orders 0..3 and pageblock_order go through per-cpu lists (struct
+ * per_cpu_pages, one per zone per simulated CPU) refilled and drained in
+ * batches under zone->lock (rmqueue_bulk, free_pcppages_bulk).
+ *
+ * Invariants (checked by mm_validate in debug.c):
+ *   - a page is PageBuddy iff it heads a block on exactly one free list, of
+ *     order page->private, and that list's free_area counts it in nr_free;
+ *   - two buddies are never both free at the same order (they would merge),
+ *     unless pageblock_order+ merging is refused between HIGHATOMIC/ISOLATE
+ *     and other types;
+ *   - NR_FREE_PAGES of a zone == pages on its free lists (pcp pages are
+ *     "allocated" from the zone's point of view, as in the kernel);
+ *   - pcp->count == pages on the pcp's lists;
+ *   - free pages have refcount 0 and _mapcount -1 (page_type buddy on heads).
+ *
+ * Lock order: pcp->lock (per zone per CPU, trylock on the fast paths)
+ *             -> zone->lock (free lists, pageblock flags changes)
+ * Nothing here sleeps.  Logging (warn_alloc) happens with no lock held.
+ *
+ * MMFS: departures are marked "MMFS:" where they happen: no reclaim,
+ * compaction or OOM killer (there is nothing to reclaim); kswapd is
+ * emulated only by ending watermark boosts; the pcp high auto-tuning keeps
+ * the 6.7 bounds but has no vmstat-refresh decay.
+ */
+#include "internal.h"
+#include "trace.h"
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <limits.h>
+#include <sys/rseq.h>
+
+/* ------------------------------------------------------------ tunables */
+int min_free_kbytes = 1024;
+int user_min_free_kbytes = -1;
+int watermark_scale_factor = 10;
+int watermark_boost_factor = 15000;
+int sysctl_lowmem_reserve_ratio[MAX_NR_ZONES] = {
+	[ZONE_DMA] = 256, [ZONE_DMA32] = 256, [ZONE_NORMAL] = 32,
+	[ZONE_HIGHMEM] = 0, [ZONE_MOVABLE] = 0,
+};
+int percpu_pagelist_high_fraction;
+unsigned long totalreserve_pages;
+#define MIN_PERCPU_PAGELIST_HIGH_FRACTION	8
+#define SWAP_CLUSTER_MAX			32UL
+#define CONFIG_PCP_BATCH_SCALE_MAX		5
+/* MMFS: the host runs THP in "madvise" mode, so khugepaged exists and its
+ * set_recommended_min_free_kbytes raises min_free_kbytes (kernel-formats §7.1). */
+bool mmfs_thp_enabled = true;
+
+struct mmfs_fault_attr fail_page_alloc = {
+	.interval = 1, .times = 1,
+};
+
+const char * const migratetype_names[MIGRATE_TYPES] = {
+	"Unmovable", "Movable", "Reclaimable", "HighAtomic", "Isolate",
+};
+
+static const int fallbacks[MIGRATE_TYPES][MIGRATE_PCPTYPES - 1] = {
+	[MIGRATE_UNMOVABLE]   = { MIGRATE_RECLAIMABLE, MIGRATE_MOVABLE   },
+	[MIGRATE_MOVABLE]     = { MIGRATE_RECLAIMABLE, MIGRATE_UNMOVABLE },
+	[MIGRATE_RECLAIMABLE] = { MIGRATE_UNMOVABLE,   MIGRATE_MOVABLE   },
+};
+
+/* zone flags bits (enum zone_flags) */
+#define ZONE_BOOSTED_WATERMARK	0
+#define ZONE_BELOW_HIGH		1
+
+/* fpi_t: free page internal flags */
+typedef int fpi_t;
+#define FPI_NONE		0
+#define FPI_TO_TAIL		(1 << 1)
+#define FPI_MMFS_BOOT		(1 << 8)	/* MMFS: boot memory, arena is zero */
+
+struct alloc_context {
+	struct zonelist *zonelist;
+	const unsigned long *nodemask;
+	struct zoneref *preferred_zoneref;
+	int migratetype;
+	enum zone_type highest_zoneidx;
+	bool spread_dirty_pages;
+};
+
+/* ============================================================ gfp flags */
+
+struct gfp_name { gfp_t mask; const char *name; };
+
+/* The %pGg table (include/trace/events/mmflags.h, 6.18 order). */
+static const struct gfp_name gfpflag_names[] = {
+	{ GFP_TRANSHUGE, "GFP_TRANSHUGE" },
+	{ GFP_TRANSHUGE_LIGHT, "GFP_TRANSHUGE_LIGHT" },
+	{ GFP_HIGHUSER_MOVABLE, "GFP_HIGHUSER_MOVABLE" },
+	{ GFP_HIGHUSER, "GFP_HIGHUSER" },
+	{ GFP_USER, "GFP_USER" },
+	{ GFP_KERNEL_ACCOUNT, "GFP_KERNEL_ACCOUNT" },
+	{ GFP_KERNEL, "GFP_KERNEL" },
+	{ GFP_NOFS, "GFP_NOFS" },
+	{ GFP_ATOMIC, "GFP_ATOMIC" },
+	{ GFP_NOIO, "GFP_NOIO" },
+	{ GFP_NOWAIT, "GFP_NOWAIT" },
+	{ GFP_DMA, "GFP_DMA" },
+	{ GFP_DMA32, "GFP_DMA32" },
+	{ __GFP_RECLAIM, "__GFP_RECLAIM" },
+	{ __GFP_DMA, "__GFP_DMA" },
+	{ __GFP_HIGHMEM, "__GFP_HIGHMEM" },
+	{ __GFP_DMA32, "__GFP_DMA32" },
+	{ __GFP_MOVABLE, "__GFP_MOVABLE" },
+	{ __GFP_RECLAIMABLE, "__GFP_RECLAIMABLE" },
+	{ __GFP_HIGH, "__GFP_HIGH" },
+	{ __GFP_IO, "__GFP_IO" },
+	{ __GFP_FS, "__GFP_FS" },
+	{ __GFP_ZERO, "__GFP_ZERO" },
+	{ __GFP_DIRECT_RECLAIM, "__GFP_DIRECT_RECLAIM" },
+	{ __GFP_KSWAPD_RECLAIM, "__GFP_KSWAPD_RECLAIM" },
+	{ __GFP_WRITE, "__GFP_WRITE" },
+	{ __GFP_NOWARN, "__GFP_NOWARN" },
+	{ __GFP_RETRY_MAYFAIL, "__GFP_RETRY_MAYFAIL" },
+	{ __GFP_NOFAIL, "__GFP_NOFAIL" },
+	{ __GFP_NORETRY, "__GFP_NORETRY" },
+	{ __GFP_MEMALLOC, "__GFP_MEMALLOC" },
+	{ __GFP_COMP, "__GFP_COMP" },
+	{ __GFP_NOMEMALLOC, "__GFP_NOMEMALLOC" },
+	{ __GFP_HARDWALL, "__GFP_HARDWALL" },
+	{ __GFP_THISNODE, "__GFP_THISNODE" },
+	{ __GFP_ACCOUNT, "__GFP_ACCOUNT" },
+	{ __GFP_ZEROTAGS, "__GFP_ZEROTAGS" },
+};
+
+/* Bits the kernel defines (0x200 is unused since 6.4). */
+#define GFP_VALID_BITS	(__GFP_BITS_MASK & ~0x200u)
+
+/**
+ * gfp_check - is this gfp mask one the kernel accepts?
+ * @gfp: the mask
+ *
+ * Rejects unknown bits, two conflicting zone modifiers (GFP_ZONE_BAD in the
+ * kernel's GFP_ZONE_TABLE) and __GFP_MOVABLE|__GFP_RECLAIMABLE together.
+ * Return: 0 or -EINVAL.
+ */
+int gfp_check(gfp_t gfp)
+{
+	gfp_t z = gfp & (__GFP_DMA | __GFP_DMA32 | __GFP_HIGHMEM);
+
+	if (gfp & ~GFP_VALID_BITS)
+		return -EINVAL;
+	if (z & (z - 1))			/* more than one of DMA/DMA32/HIGHMEM */
+		return -EINVAL;
+	if ((gfp & GFP_MOVABLE_MASK) == GFP_MOVABLE_MASK)
+		return -EINVAL;
+	return 0;
+}
+
+/**
+ * gfp_format - print @gfp as %pGg does
+ * @gfp: mask
+ * @buf: output
+ * @len: size of @buf
+ *
+ * Return: the length of the full text (as snprintf).
+ */
+int gfp_format(gfp_t gfp, char *buf, size_t len)
+{
+	size_t n = 0;
+	bool first = true;
+
+#define APPEND(...) do { int __r = snprintf(buf + min(n, len), n < len ? len - n : 0, __VA_ARGS__); \
+			 if (__r > 0) n += (size_t)__r; } while (0)
+	if (len)
+		buf[0] = '\0';
+	if (!gfp) {
+		APPEND("none");
+		return (int)n;
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(gfpflag_names) && gfp; i++) {
+		gfp_t m = gfpflag_names[i].mask;
+
+		if ((gfp & m) != m)
+			continue;
+		APPEND("%s%s", first ? "" : "|", gfpflag_names[i].name);
+		first = false;
+		gfp &= ~m;
+	}
+	if (gfp)
+		APPEND("%s%#x", first ? "" : "|", gfp);
+#undef APPEND
+	return (int)n;
+}
+
+/**
+ * gfp_parse - parse "GFP_KERNEL|__GFP_ZERO" (or numbers) into a mask
+ * @s: text: names of the %pGg table, "none", or 0x-hex / decimal numbers,
+ *     joined by '|'
+ * @gfp: result
+ *
+ * Return: 0, or -EINVAL for an unknown name, empty text or an invalid
+ * combination (see gfp_check()).  *gfp is untouched on error.
+ */
+int gfp_parse(const char *s, gfp_t *gfp)
+{
+	gfp_t v = 0;
+	const char *p = s;
+
+	if (!s || !gfp)
+		return -EINVAL;
+	for (;;) {
+		const char *end;
+		size_t l;
+		bool found = false;
+
+		while (*p == ' ' || *p == '\t')
+			p++;
+		end = p;
+		while (*end && *end != '|')
+			end++;
+		l = (size_t)(end - p);
+		while (l && (p[l - 1] == ' ' || p[l - 1] == '\t' || p[l - 1] == '\n'))
+			l--;
+		if (!l)
+			return -EINVAL;
+		if (l == 4 && !strncmp(p, "none", 4)) {
+			found = true;
+		} else if (p[0] >= '0' && p[0] <= '9') {
+			char tmp[32], *e;
+			unsigned long x;
+
+			if (l >= sizeof(tmp))
+				return -EINVAL;
+			memcpy(tmp, p, l);
+			tmp[l] = '\0';
+			errno = 0;
+			x = strtoul(tmp, &e, 0);
+			if (*e || errno || x > UINT_MAX)
+				return -EINVAL;
+			v |= (gfp_t)x;
+			found = true;
+		} else {
+			for (size_t i = 0; i < ARRAY_SIZE(gfpflag_names); i++) {
+				if (strlen(gfpflag_names[i].name) == l &&
+				    !strncmp(gfpflag_names[i].name, p, l)) {
+					v |= gfpflag_names[i].mask;
+					found = true;
+					break;
+				}
+			}
+		}
+		if (!found)
+			return -EINVAL;
+		if (!*end)
+			break;
+		p = end + 1;
+	}
+	if (gfp_check(v))
+		return -EINVAL;
+	*gfp = v;
+	return 0;
+}
+
+/* GFP_ZONE_TABLE as a lookup on the four zone bits; bad combos -> Normal. */
+static unsigned char gfp_zone_table[16];
+static bool gfp_zone_table_ready;
+
+static void init_gfp_zone_table(void)
+{
+	bool highmem = zone_type_configured(ZONE_HIGHMEM);
+
+	for (unsigned int b = 0; b < 16; b++) {
+		gfp_t f = b;
+		enum zone_type z = ZONE_NORMAL;
+		gfp_t zb = f & (__GFP_DMA | __GFP_DMA32 | __GFP_HIGHMEM);
+
+		if (zb & (zb - 1))
+			z = ZONE_NORMAL;		/* GFP_ZONE_BAD */
+		else if (f & __GFP_DMA)
+			z = ZONE_DMA;
+		else if (f & __GFP_DMA32)
+			z = ZONE_DMA32;
+		else if ((f & __GFP_HIGHMEM) && (f & __GFP_MOVABLE))
+			z = ZONE_MOVABLE;
+		else if (f & __GFP_HIGHMEM)
+			z = highmem ? ZONE_HIGHMEM : ZONE_NORMAL;
+		gfp_zone_table[b] = (unsigned char)z;
+	}
+	gfp_zone_table_ready = true;
+}
+
+/**
+ * gfp_zone - the highest zone an allocation with @flags may use
+ */
+enum zone_type gfp_zone(gfp_t flags)
+{
+	if (unlikely(!gfp_zone_table_ready))
+		init_gfp_zone_table();
+	return (enum zone_type)gfp_zone_table[flags & GFP_ZONEMASK];
+}
+
+/** gfp_migratetype - the migratetype an allocation with @gfp wants */
+int gfp_migratetype(gfp_t gfp)
+{
+	if (unlikely(page_group_by_mobility_disabled))
+		return MIGRATE_UNMOVABLE;
+	return (int)((gfp & GFP_MOVABLE_MASK) >> GFP_MOVABLE_SHIFT);
+}
+
+static __always_inline int __gfp_migratetype(gfp_t gfp)
+{
+	if (unlikely(page_group_by_mobility_disabled))
+		return MIGRATE_UNMOVABLE;
+	return (int)((gfp & GFP_MOVABLE_MASK) >> GFP_MOVABLE_SHIFT);
+}
+
+/* ====================================================== pageblock flags */
+
+static __always_inline unsigned long pageblock_end_pfn(unsigned long pfn)
+{ return pageblock_start_pfn(pfn) + pageblock_nr_pages; }
+
+static __always_inline unsigned long *get_pageblock_bitmap(const struct zone *zone)
+{ return zone->pageblock_flags; }
+
+static __always_inline unsigned long pfn_to_bitidx(const struct zone *zone, unsigned long pfn)
+{
+	pfn = pfn - pageblock_start_pfn(zone->zone_start_pfn);
+	return (pfn >> pageblock_order) * NR_PAGEBLOCK_BITS;
+}
+
+/**
+ * get_pfnblock_flags_mask - the pageblock bits of the block holding @pfn
+ * @page: a page of the block
+ * @pfn: its pfn
+ * @mask: which bits
+ */
+static __always_inline unsigned long __get_pfnblock_flags_mask(const struct page *page,
+								unsigned long pfn, unsigned long mask)
+{
+	const struct zone *zone = page_zone(page);
+	unsigned long *bitmap = get_pageblock_bitmap(zone);
+	unsigned long bitidx, word;
+
+	if (unlikely(!bitmap))
+		return MIGRATE_MOVABLE & mask;
+	bitidx = pfn_to_bitidx(zone, pfn);
+	word = __atomic_load_n(&bitmap[bitidx / 64], __ATOMIC_RELAXED);
+	return (word >> (bitidx & 63)) & mask;
+}
+
+unsigned long get_pfnblock_flags_mask(const struct page *page, unsigned long pfn,
+				      unsigned long mask)
+{
+	return __get_pfnblock_flags_mask(page, pfn, mask);
+}
+
+/**
+ * set_pfnblock_flags_mask - set pageblock bits of the block holding @pfn
+ */
+void set_pfnblock_flags_mask(struct page *page, unsigned long flags,
+			     unsigned long pfn, unsigned long mask)
+{
+	struct zone *zone = page_zone(page);
+	unsigned long *bitmap = get_pageblock_bitmap(zone);
+	unsigned long bitidx, *w, old, new;
+
+	if (unlikely(!bitmap))
+		return;
+	bitidx = pfn_to_bitidx(zone, pfn);
+	w = &bitmap[bitidx / 64];
+	bitidx &= 63;
+	mask <<= bitidx;
+	flags <<= bitidx;
+	old = __atomic_load_n(w, __ATOMIC_RELAXED);
+	do {
+		new = (old & ~mask) | flags;
+	} while (!__atomic_compare_exchange_n(w, &old, new, false,
+					      __ATOMIC_RELAXED, __ATOMIC_RELAXED));
+}
+
+static __always_inline int get_pfnblock_migratetype(const struct page *page, unsigned long pfn)
+{ return (int)__get_pfnblock_flags_mask(page, pfn, MIGRATETYPE_MASK); }
+
+int get_pageblock_migratetype(const struct page *page)
+{ return get_pfnblock_migratetype(page, page_to_pfn(page)); }
+
+void set_pageblock_migratetype(struct page *page, int migratetype)
+{
+	if (unlikely(page_group_by_mobility_disabled && migratetype < MIGRATE_PCPTYPES))
+		migratetype = MIGRATE_UNMOVABLE;
+	set_pfnblock_flags_mask(page, (unsigned long)migratetype, page_to_pfn(page),
+				MIGRATETYPE_MASK);
+}
+
+/* ================================================= buddy helpers */
+
+static __always_inline unsigned int buddy_order(const struct page *page)
+{ return (unsigned int)page->private; }
+static __always_inline void set_buddy_order(struct page *page, unsigned int order)
+{
+	page->private = order;
+	__SetPageBuddy(page);
+}
+static __always_inline void set_pcppage_migratetype(struct page *page, int mt)
+{ page->index = (unsigned long)mt; }
+static __always_inline int get_pcppage_migratetype(const struct page *page)
+{ return (int)page->index; }
+static __always_inline bool is_migrate_highatomic(int mt) { return mt == MIGRATE_HIGHATOMIC; }
+static __always_inline bool is_migrate_isolate(int mt) { return mt == MIGRATE_ISOLATE; }
+static __always_inline bool migratetype_is_mergeable(int mt) { return mt < MIGRATE_PCPTYPES; }
+static __always_inline bool free_area_empty(const struct free_area *area, int mt)
+{ return list_empty(&area->free_list[mt]); }
+
+/* node and zone bits: page_zone_id() */
+static __always_inline unsigned long page_zone_id(const struct page *page)
+{ return page->flags >> NODES_PGSHIFT; }
+
+static __always_inline bool page_is_buddy(const struct page *page, const struct page *buddy,
+					  unsigned int order)
+{
+	if (!PageBuddy(buddy))
+		return false;
+	if (buddy_order(buddy) != order)
+		return false;
+	return page_zone_id(page) == page_zone_id(buddy);
+}
+
+/**
+ * find_buddy_page_pfn - the free buddy of @page at @order, or NULL
+ * @buddy_pfn: if not NULL, set to the buddy's pfn (whether free or not)
+ */
+struct page *find_buddy_page_pfn(struct page *page, unsigned long pfn,
+				 unsigned int order, unsigned long *buddy_pfn)
+{
+	unsigned long __buddy_pfn = pfn ^ (1UL << order);
+	struct page *buddy;
+
+	if (buddy_pfn)
+		*buddy_pfn = __buddy_pfn;
+	/* MMFS: FLATMEM's mem_map ends at the last RAM pfn; a buddy past it
+	 * has no struct page (the sparse models back whole sections, and a
+	 * buddy never leaves its section). */
+	if (unlikely(__buddy_pfn < mmfs_memmap_start_pfn || __buddy_pfn >= mmfs_memmap_end_pfn))
+		return NULL;
+	buddy = page + ((long)__buddy_pfn - (long)pfn);
+	if (page_is_buddy(page, buddy, order))
+		return buddy;
+	return NULL;
+}
+
+static __always_inline void add_to_free_list(struct page *page, struct zone *zone,
+					     unsigned int order, int migratetype)
+{
+	struct free_area *area = &zone->free_area[order];
+
+	list_add(&page->lru, &area->free_list[migratetype]);
+	area->nr_free++;
+}
+
+static __always_inline void add_to_free_list_tail(struct page *page, struct zone *zone,
+						  unsigned int order, int migratetype)
+{
+	struct free_area *area = &zone->free_area[order];
+
+	list_add_tail(&page->lru, &area->free_list[migratetype]);
+	area->nr_free++;
+}
+
+static __always_inline void move_to_free_list(struct page *page, struct zone *zone,
+					      unsigned int order, int migratetype)
+{
+	struct free_area *area = &zone->free_area[order];
+
+	list_move_tail(&page->lru, &area->free_list[migratetype]);
+}
+
+static __always_inline void del_page_from_free_list(struct page *page, struct zone *zone,
+						    unsigned int order)
+{
+	list_del(&page->lru);
+	__ClearPageBuddy(page);
+	page->private = 0;
+	zone->free_area[order].nr_free--;
+}
+
+static __always_inline struct page *get_page_from_free_area(struct free_area *area, int migratetype)
+{
+	return list_first_entry_or_null(&area->free_list[migratetype], struct page, lru);
+}
+
+static __always_inline void __mod_zone_freepage_state(struct zone *zone, long nr_pages, int migratetype)
+{
+	__mod_zone_page_state(zone, NR_FREE_PAGES, nr_pages);
+}
+
+/*
+ * If this is not the largest possible page, check if the buddy of the next
+ * order is free: then this block is likely to merge soon, so put it at the
+ * tail where it is less likely to be allocated.
+ */
+static inline bool buddy_merge_likely(unsigned long pfn, unsigned long buddy_pfn,
+				      struct page *page, unsigned int order)
+{
+	unsigned long higher_page_pfn;
+	struct page *higher_page;
+
+	if (order >= MAX_ORDER - 2)
+		return false;
+	higher_page_pfn = buddy_pfn & pfn;
+	higher_page = page + ((long)higher_page_pfn - (long)pfn);
+	return find_buddy_page_pfn(higher_page, higher_page_pfn, order + 1, NULL) != NULL;
+}
+
+/*
+ * __free_one_page - merge a freed block with its free buddies and put it on
+ * the free list.  Caller holds zone->lock.
+ */
+static inline void __free_one_page(struct page *page, unsigned long pfn, struct zone *zone,
+				   unsigned int order, int migratetype, fpi_t fpi_flags)
+{
+	unsigned long buddy_pfn = 0;
+	unsigned long combined_pfn;
+	struct page *buddy;
+	bool to_tail;
+
+	MM_BUG_ON(!zone_spans_pfn(zone, pfn));
+	MM_BUG_ON_PAGE(pfn & ((1UL << order) - 1), page);
+
+	if (likely(!is_migrate_isolate(migratetype)))
+		__mod_zone_freepage_state(zone, 1L << order, migratetype);
+
+	while (order < MAX_ORDER - 1) {
+		buddy = find_buddy_page_pfn(page, pfn, order, &buddy_pfn);
+		if (!buddy)
+			goto done_merging;
+		if (unlikely(order >= pageblock_order)) {
+			/* never merge a pageblock without fallbacks with a normal one */
+			int buddy_mt = get_pfnblock_migratetype(buddy, buddy_pfn);
+
+			if (migratetype != buddy_mt &&
+			    (!migratetype_is_mergeable(migratetype) ||
+			     !migratetype_is_mergeable(buddy_mt)))
+				goto done_merging;
+		}
+		del_page_from_free_list(buddy, zone, order);
+		combined_pfn = buddy_pfn & pfn;
+		page = page + ((long)combined_pfn - (long)pfn);
+		pfn = combined_pfn;
+		order++;
+	}
+
+done_merging:
+	set_buddy_order(page, order);
+	if (fpi_flags & FPI_TO_TAIL)
+		to_tail = true;
+	else
+		to_tail = buddy_merge_likely(pfn, buddy_pfn, page, order);
+	if (to_tail)
+		add_to_free_list_tail(page, zone, order, migratetype);
+	else
+		add_to_free_list(page, zone, order, migratetype);
+}
+
+/*
+ * expand - split a block of order @high down to order @low, giving the
+ * upper halves back to the free lists.
+ */
+static inline void expand(struct zone *zone, struct page *page, int low, int high,
+			  int migratetype)
+{
+	unsigned long size = 1UL << high;
+
+	while (high > low) {
+		high--;
+		size >>= 1;
+		add_to_free_list(&page[size], zone, (unsigned int)high, migratetype);
+		set_buddy_order(&page[size], (unsigned int)high);
+	}
+}
+
+static __always_inline bool pcp_allowed_order(unsigned int order)
+{
+	if (order <= PAGE_ALLOC_COSTLY_ORDER)
+		return true;
+	return order == pageblock_order;	/* THP */
+}
+
+/* The smallest free block of @migratetype that fits; caller holds zone->lock. */
+static __always_inline struct page *__rmqueue_smallest(struct zone *zone, unsigned int order,
+						       int migratetype)
+{
+	unsigned int current_order;
+	struct free_area *area;
+	struct page *page;
+
+	for (current_order = order; current_order < MAX_ORDER; ++current_order) {
+		area = &zone->free_area[current_order];
+		page = get_page_from_free_area(area, migratetype);
+		if (!page)
+			continue;
+		del_page_from_free_list(page, zone, current_order);
+		expand(zone, page, (int)order, (int)current_order, migratetype);
+		set_pcppage_migratetype(page, migratetype);
+		trace_mm_page_alloc_zone_locked(page, order, migratetype,
+				pcp_allowed_order(order) && migratetype < MIGRATE_PCPTYPES);
+		return page;
+	}
+	return NULL;
+}
+
+/* ============================================== fallback and stealing */
+
+/*
+ * move_freepages - move the free blocks in [start_pfn, end_pfn] to the
+ * @migratetype lists.  Returns pages moved; counts pages that could be
+ * migrated in *num_movable.
+ *
+ * MMFS: there is no LRU; an allocated block counts as movable when it was
+ * allocated with __GFP_MOVABLE (page_owner's gfp), which is what PageLRU
+ * would say for user memory.
+ */
+static int move_freepages(struct zone *zone, unsigned long start_pfn, unsigned long end_pfn,
+			  int migratetype, int *num_movable)
+{
+	struct page *page;
+	unsigned long pfn;
+	unsigned int order;
+	int pages_moved = 0;
+
+	for (pfn = start_pfn; pfn <= end_pfn;) {
+		if (!pfn_valid(pfn)) {
+			pfn++;
+			continue;
+		}
+		page = pfn_to_page(pfn);
+		if (!PageBuddy(page)) {
+			if (num_movable) {
+				struct page_owner *po = get_page_owner(page);
+
+				if (po && (po->gfp_mask & __GFP_MOVABLE)) {
+					unsigned long n = 1UL << po->order;
+					unsigned long last = min(end_pfn, pfn + n - 1);
+
+					*num_movable += (int)(last - pfn + 1);
+					pfn = last + 1;
+					continue;
+				}
+			}
+			pfn++;
+			continue;
+		}
+		order = buddy_order(page);
+		move_to_free_list(page, zone, order, migratetype);
+		pfn += 1UL << order;
+		pages_moved += 1 << order;
+	}
+	return pages_moved;
+}
+
+int move_freepages_block(struct zone *zone, struct page *page, int migratetype, int *num_movable)
+{
+	unsigned long start_pfn, end_pfn, pfn;
+
+	if (num_movable)
+		*num_movable = 0;
+	pfn = page_to_pfn(page);
+	start_pfn = pageblock_start_pfn(pfn);
+	end_pfn = pageblock_end_pfn(pfn) - 1;
+	/* Do not cross zone boundaries */
+	if (!zone_spans_pfn(zone, start_pfn))
+		start_pfn = pfn;
+	if (!zone_spans_pfn(zone, end_pfn))
+		return 0;
+	return move_freepages(zone, start_pfn, end_pfn, migratetype, num_movable);
+}
+
+static void change_pageblock_range(struct page *pageblock_page, int start_order, int migratetype)
+{
+	int nr_pageblocks = 1 << (start_order - pageblock_order);
+
+	while (nr_pageblocks--) {
+		set_pageblock_migratetype(pageblock_page, migratetype);
+		pageblock_page += pageblock_nr_pages;
+	}
+}
+
+/*
+ * When we are falling back to another migratetype during allocation, try to
+ * steal extra free pages from the same pageblocks to satisfy further
+ * allocations, instead of polluting multiple pageblocks.
+ */
+static bool can_steal_fallback(unsigned int order, int start_mt)
+{
+	if (order >= pageblock_order)
+		return true;
+	if (order >= pageblock_order / 2 ||
+	    start_mt == MIGRATE_RECLAIMABLE ||
+	    start_mt == MIGRATE_UNMOVABLE ||
+	    page_group_by_mobility_disabled)
+		return true;
+	return false;
+}
+
+static bool boost_watermark(struct zone *zone)
+{
+	unsigned long max_boost;
+
+	if (!watermark_boost_factor)
+		return false;
+	if ((pageblock_nr_pages * 4) > zone_managed_pages(zone))
+		return false;
+	max_boost = zone->_watermark[WMARK_HIGH] * (unsigned long)watermark_boost_factor / 10000;
+	if (!max_boost)
+		return false;
+	max_boost = max(pageblock_nr_pages, max_boost);
+	zone->watermark_boost = min(zone->watermark_boost + pageblock_nr_pages, max_boost);
+	return true;
+}
+
+/*
+ * steal_suitable_fallback - take the block @page from a fallback list for
+ * @start_type; claim its whole pageblock if enough of it is free or alike.
+ */
+static void steal_suitable_fallback(struct zone *zone, struct page *page, unsigned int alloc_flags,
+				    int start_type, bool whole_block)
+{
+	unsigned int current_order = buddy_order(page);
+	int free_pages, movable_pages, alike_pages;
+	int old_block_type;
+
+	old_block_type = get_pageblock_migratetype(page);
+
+	if (is_migrate_highatomic(old_block_type))
+		goto single_page;
+
+	/* Take ownership for orders >= pageblock_order */
+	if (current_order >= pageblock_order) {
+		change_pageblock_range(page, (int)current_order, start_type);
+		goto single_page;
+	}
+
+	/* Boost watermarks so kswapd reclaims harder; see rmqueue(). */
+	if (boost_watermark(zone) && (alloc_flags & ALLOC_KSWAPD))
+		__atomic_fetch_or(&zone->flags, 1UL << ZONE_BOOSTED_WATERMARK, __ATOMIC_RELAXED);
+
+	if (!whole_block)
+		goto single_page;
+
+	free_pages = move_freepages_block(zone, page, start_type, &movable_pages);
+	if (!free_pages)
+		goto single_page;
+
+	if (start_type == MIGRATE_MOVABLE) {
+		alike_pages = movable_pages;
+	} else {
+		if (old_block_type == MIGRATE_MOVABLE)
+			alike_pages = (int)pageblock_nr_pages - (free_pages + movable_pages);
+		else
+			alike_pages = 0;
+	}
+	if (free_pages + alike_pages >= (1 << (pageblock_order - 1)) ||
+	    page_group_by_mobility_disabled)
+		set_pageblock_migratetype(page, start_type);
+	return;
+
+single_page:
+	move_to_free_list(page, zone, current_order, start_type);
+}
+
+/**
+ * find_suitable_fallback - the fallback migratetype to take an @order block
+ * from, or -1
+ * @only_stealable: only return a type whose block may be stolen whole
+ * @can_steal: set to whether the whole block may be claimed
+ */
+int find_suitable_fallback(struct free_area *area, unsigned int order, int migratetype,
+			   bool only_stealable, bool *can_steal)
+{
+	int i, fallback_mt;
+
+	if (area->nr_free == 0)
+		return -1;
+	*can_steal = false;
+	for (i = 0; i < MIGRATE_PCPTYPES - 1; i++) {
+		fallback_mt = fallbacks[migratetype][i];
+		if (free_area_empty(area, fallback_mt))
+			continue;
+		if (can_steal_fallback(order, migratetype))
+			*can_steal = true;
+		if (!only_stealable)
+			return fallback_mt;
+		if (*can_steal)
+			return fallback_mt;
+	}
+	return -1;
+}
+
+/*
+ * reserve_highatomic_pageblock - keep the pageblock of a successful
+ * high-order atomic allocation for such allocations (about 1% of a zone).
+ */
+static void reserve_highatomic_pageblock(struct page *page, struct zone *zone)
+{
+	unsigned long max_managed;
+	int mt;
+
+	max_managed = (zone_managed_pages(zone) / 100) + pageblock_nr_pages;
+	if (READ_ONCE(zone->nr_reserved_highatomic) >= max_managed)
+		return;
+	spin_lock(&zone->lock);
+	if (zone->nr_reserved_highatomic >= max_managed)
+		goto out_unlock;
+	mt = get_pageblock_migratetype(page);
+	if (migratetype_is_mergeable(mt)) {
+		zone->nr_reserved_highatomic += pageblock_nr_pages;
+		set_pageblock_migratetype(page, MIGRATE_HIGHATOMIC);
+		move_freepages_block(zone, page, MIGRATE_HIGHATOMIC, NULL);
+	}
+out_unlock:
+	spin_unlock(&zone->lock);
+}
+
+/*
+ * unreserve_highatomic_pageblock - give a highatomic pageblock back to
+ * @ac->migratetype when an allocation is about to fail.  @force also takes
+ * the last reserved block.  Returns true if free pages were moved.
+ */
+static bool unreserve_highatomic_pageblock(const struct alloc_context *ac, bool force)
+{
+	struct zoneref *z;
+	struct zone *zone;
+	struct page *page;
+	int order;
+	int ret;
+
+	for (z = ac->zonelist->_zonerefs; (zone = z->zone) != NULL; z++) {
+		if (z->zone_idx > (int)ac->highest_zoneidx)
+			continue;
+		if (ac->nodemask && !(*ac->nodemask & (1UL << zone->node)))
+			continue;
+		if (!force && zone->nr_reserved_highatomic <= pageblock_nr_pages)
+			continue;
+		spin_lock(&zone->lock);
+		for (order = 0; order < MAX_ORDER; order++) {
+			struct free_area *area = &zone->free_area[order];
+
+			page = get_page_from_free_area(area, MIGRATE_HIGHATOMIC);
+			if (!page)
+				continue;
+			if (is_migrate_highatomic(get_pageblock_migratetype(page))) {
+				zone->nr_reserved_highatomic -= min(pageblock_nr_pages,
+								    zone->nr_reserved_highatomic);
+			}
+			set_pageblock_migratetype(page, ac->migratetype);
+			ret = move_freepages_block(zone, page, ac->migratetype, NULL);
+			if (ret) {
+				spin_unlock(&zone->lock);
+				return true;
+			}
+		}
+		spin_unlock(&zone->lock);
+	}
+	return false;
+}
+
+/*
+ * __rmqueue_fallback - steal a block from another migratetype: the largest
+ * first (to reduce mixing), claiming its pageblock where allowed.  Returns
+ * true if a block was moved to @start_migratetype's lists.
+ */
+static noinline bool __rmqueue_fallback(struct zone *zone, int order, int start_migratetype,
+					unsigned int alloc_flags)
+{
+	struct free_area *area;
+	int current_order;
+	int min_order = order;
+	struct page *page;
+	int fallback_mt;
+	bool can_steal;
+
+	/* Do not steal from another pageblock type below pageblock_order while
+	 * ALLOC_NOFRAGMENT: better to try other zones first. */
+	if (order < pageblock_order && (alloc_flags & ALLOC_NOFRAGMENT))
+		min_order = pageblock_order;
+
+	for (current_order = MAX_ORDER - 1; current_order >= min_order; --current_order) {
+		area = &zone->free_area[current_order];
+		fallback_mt = find_suitable_fallback(area, (unsigned int)current_order,
+						     start_migratetype, false, &can_steal);
+		if (fallback_mt == -1)
+			continue;
+		/* Movable: steal the smallest block when it cannot claim the
+		 * pageblock, so unmovable blocks stay compact. */
+		if (!can_steal && start_migratetype == MIGRATE_MOVABLE && current_order > order)
+			goto find_smallest;
+		goto do_steal;
+	}
+	return false;
+
+find_smallest:
+	for (current_order = order; current_order < MAX_ORDER; current_order++) {
+		area = &zone->free_area[current_order];
+		fallback_mt = find_suitable_fallback(area, (unsigned int)current_order,
+						     start_migratetype, false, &can_steal);
+		if (fallback_mt != -1)
+			break;
+	}
+	MM_BUG_ON(current_order >= MAX_ORDER);
+
+do_steal:
+	page = get_page_from_free_area(area, fallback_mt);
+	steal_suitable_fallback(zone, page, alloc_flags, start_migratetype, can_steal);
+	count_vm_event(PGALLOC_EXTFRAG);
+	trace_mm_page_alloc_extfrag(page, order, current_order, start_migratetype, fallback_mt);
+	return true;
+}
+
+/* Take one block from the buddy lists; caller holds zone->lock. */
+static __always_inline struct page *__rmqueue(struct zone *zone, unsigned int order,
+					      int migratetype, unsigned int alloc_flags)
+{
+	struct page *page;
+
+retry:
+	page = __rmqueue_smallest(zone, order, migratetype);
+	if (unlikely(!page) && __rmqueue_fallback(zone, (int)order, migratetype, alloc_flags))
+		goto retry;
+	return page;
+}
+
+/* Take @count blocks of @order for a pcp list; returns how many. */
+static int rmqueue_bulk(struct zone *zone, unsigned int order, unsigned long count,
+			struct list_head *list, int migratetype, unsigned int alloc_flags)
+{
+	unsigned long i;
+
+	spin_lock(&zone->lock);
+	for (i = 0; i < count; ++i) {
+		struct page *page = __rmqueue(zone, order, migratetype, alloc_flags);
+
+		if (unlikely(page == NULL))
+			break;
+		list_add_tail(&page->lru, list);
+	}
+	__mod_zone_page_state(zone, NR_FREE_PAGES, -(long)(i << order));
+	spin_unlock(&zone->lock);
+	return (int)i;
+}
+
+/* =================================================== per-cpu lists */
+
+static __always_inline unsigned int order_to_pindex(int migratetype, unsigned int order)
+{
+	if (order > PAGE_ALLOC_COSTLY_ORDER) {
+		MM_BUG_ON(order != pageblock_order);
+		/* MMFS: NR_PCP_THP is MIGRATE_PCPTYPES here (one THP list per
+		 * pcp type, the kernel keeps two) */
+		return NR_LOWORDER_PCP_LISTS + (unsigned int)migratetype;
+	}
+	return (MIGRATE_PCPTYPES * order) + (unsigned int)migratetype;
+}
+
+static __always_inline unsigned int pindex_to_order(unsigned int pindex)
+{
+	unsigned int order = pindex / MIGRATE_PCPTYPES;
+
+	if (pindex >= NR_LOWORDER_PCP_LISTS)
+		order = pageblock_order;
+	return order;
+}
+
+/*
+ * The simulated CPU, as smp_processor_id() computes it (host cpu modulo
+ * nr_cpu_ids), read straight from the rseq area glibc registered: one load
+ * instead of a call (ARCHITECTURE.md).
+ */
+static __always_inline unsigned int pcp_cpu(void)
+{
+	unsigned int cpu;
+
+	if (likely(__rseq_size > 0)) {
+		const struct rseq *rs = (const struct rseq *)((char *)__builtin_thread_pointer() +
+							      __rseq_offset);
+
+		cpu = READ_ONCE(rs->cpu_id);
+		if (unlikely((int)cpu < 0))
+			cpu = 0;
+	} else {
+		cpu = (unsigned int)smp_processor_id();
+	}
+	if (unlikely(cpu >= nr_cpu_ids))
+		cpu %= nr_cpu_ids;
+	return cpu;
+}
+
+static __always_inline struct per_cpu_pages *pcp_spin_trylock(struct zone *zone, unsigned int cpu)
+{
+	struct per_cpu_pages *pcp = &zone->per_cpu_pageset[cpu];
+
+	if (likely(spin_trylock(&pcp->lock)))
+		return pcp;
+	return NULL;
+}
+
+static __always_inline void pcp_spin_unlock(struct per_cpu_pages *pcp)
+{
+	spin_unlock(&pcp->lock);
+}
+
+/*
+ * free_pcppages_bulk - give @count pages from @pcp back to the buddy lists,
+ * round-robin over the lists starting at @pindex.  Caller holds pcp->lock.
+ */
+static void free_pcppages_bulk(struct zone *zone, int count, struct per_cpu_pages *pcp,
+			       int pindex)
+{
+	unsigned int order;
+	struct page *page;
+
+	count = min(pcp->count, count);
+	pindex = pindex - 1;
+	spin_lock(&zone->lock);
+	while (count > 0) {
+		struct list_head *list;
+		int nr_pages;
+
+		do {
+			if (++pindex > NR_PCP_LISTS - 1)
+				pindex = 0;
+			list = &pcp->lists[pindex];
+		} while (list_empty(list));
+
+		order = pindex_to_order((unsigned int)pindex);
+		nr_pages = 1 << order;
+		do {
+			int mt;
+
+			page = list_last_entry(list, struct page, lru);
+			mt = get_pcppage_migratetype(page);
+			list_del(&page->lru);
+			count -= nr_pages;
+			pcp->count -= nr_pages;
+			__free_one_page(page, page_to_pfn(page), zone, order, mt, FPI_NONE);
+			trace_mm_page_pcpu_drain(page, order, mt);
+		} while (count > 0 && !list_empty(list));
+	}
+	spin_unlock(&zone->lock);
+}
+
+/* How many pages to take from the buddy for an empty pcp list. */
+static int nr_pcp_alloc(struct per_cpu_pages *pcp, struct zone *zone, unsigned int order)
+{
+	int high, base_batch, batch, max_nr_alloc;
+	int high_max, high_min;
+
+	base_batch = READ_ONCE(pcp->batch);
+	high_min = READ_ONCE(pcp->high_min);
+	high_max = READ_ONCE(pcp->high_max);
+	high = pcp->high = clamp(pcp->high, high_min, high_max);
+
+	/* PCP disabled or boot pageset */
+	if (unlikely(high < base_batch))
+		return 1;
+	batch = base_batch;
+	/* A larger pcp->high could have avoided going to the zone. */
+	if (high_min != high_max &&
+	    !(__atomic_load_n(&zone->flags, __ATOMIC_RELAXED) & (1UL << ZONE_BELOW_HIGH)))
+		high = pcp->high = min(high + batch, high_max);
+	if (!order) {
+		max_nr_alloc = max(high - pcp->count - base_batch, base_batch);
+		batch = min(batch, max_nr_alloc);
+	}
+	/* Scale the batch by order when the pcp may store pages. */
+	if (batch > 1)
+		batch = max(batch >> order, 2);
+	return batch;
+}
+
+static __always_inline struct page *__rmqueue_pcplist(struct zone *zone, unsigned int order,
+						      int migratetype, unsigned int alloc_flags,
+						      struct per_cpu_pages *pcp,
+						      struct list_head *list)
+{
+	struct page *page;
+
+	if (unlikely(list_empty(list))) {
+		int batch = nr_pcp_alloc(pcp, zone, order);
+		int alloced;
+
+		alloced = rmqueue_bulk(zone, order, (unsigned long)batch, list, migratetype,
+				       alloc_flags);
+		pcp->count += alloced << order;
+		if (unlikely(list_empty(list)))
+			return NULL;
+	}
+	page = list_first_entry(list, struct page, lru);
+	list_del(&page->lru);
+	pcp->count -= 1 << order;
+	return page;
+}
+
+/*
+ * MMFS: the pcp fast paths count their events (PGALLOC_<zone>, PGFREE,
+ * NUMA_HIT/LOCAL) in a per-zone per-CPU record under the pcp lock, with
+ * plain stores, and fold them into vmstat every PCP_STAT_FOLD events, at
+ * every refill/drain and in mmfs_pcp_fold_stats(): vmstat's per-cpu
+ * counters are atomics here (several host threads share a simulated CPU),
+ * and four atomics would cost more than the rest of the fast path.
+ */
+struct pcp_pending {
+	unsigned long pgalloc;		/* pages allocated from the pcp */
+	unsigned long pgfree;		/* pages freed to the pcp */
+	unsigned long numa_local;	/* allocations that were numa_hit+numa_local */
+	unsigned long events;		/* events since the last fold */
+} ____cacheline_aligned;
+#define PCP_STAT_FOLD		64
+#define PCP_ZONE_IDS		(1u << (ZONES_SHIFT + NODES_SHIFT))
+static struct pcp_pending *pcp_pending;	/* [zone id][nr_cpu_ids] */
+static unsigned int pcp_pending_cpus;
+
+static __always_inline struct pcp_pending *pcp_pending_of(const struct page *page, unsigned int cpu)
+{
+	return &pcp_pending[(unsigned int)page_zone_id(page) * pcp_pending_cpus + cpu];
+}
+
+static noinline void pcp_fold_pending(struct zone *zone, struct pcp_pending *pp)
+{
+	if (pp->pgalloc)
+		__count_vm_events((enum vm_event_item)(PGALLOC_DMA + zone_idx(zone)), (long)pp->pgalloc);
+	if (pp->pgfree)
+		__count_vm_events(PGFREE, (long)pp->pgfree);
+	if (pp->numa_local) {
+		atomic_long_add((long)pp->numa_local, &zone->vm_numa_event[NUMA_HIT]);
+		atomic_long_add((long)pp->numa_local, &zone->vm_numa_event[NUMA_LOCAL]);
+	}
+	pp->pgalloc = pp->pgfree = pp->numa_local = pp->events = 0;
+}
+
+/**
+ * mmfs_pcp_fold_stats - fold every pcp's pending event counts into vmstat
+ *
+ * Readers that need exact pgalloc/pgfree/numa counts call this first
+ * (drain_all_pages and mm_validate do).
+ */
+void mmfs_pcp_fold_stats(void)
+{
+	struct zone *zone;
+
+	if (!pcp_pending || !mmfs_booted)
+		return;
+	for_each_populated_zone(zone) {
+		unsigned int zid = (unsigned int)(zone->node << 0) |
+				   ((unsigned int)zone_idx(zone) << NODES_SHIFT);
+
+		if (!zone->per_cpu_pageset)
+			continue;
+		for (unsigned int cpu = 0; cpu < pcp_pending_cpus && cpu < nr_cpu_ids; cpu++) {
+			struct per_cpu_pages *pcp = &zone->per_cpu_pageset[cpu];
+
+			spin_lock(&pcp->lock);
+			pcp_fold_pending(zone, &pcp_pending[zid * pcp_pending_cpus + cpu]);
+			spin_unlock(&pcp->lock);
+		}
+	}
+}
+
+static __always_inline void zone_statistics(struct zone *preferred_zone, struct zone *z)
+{
+	/* MMFS: the "local" node is the preferred zone's node (the caller
+	 * asked for the node it runs on, or named one). */
+	if (z->node == preferred_zone->node) {
+		__inc_numa_state(z, NUMA_HIT);
+		__inc_numa_state(z, NUMA_LOCAL);
+	} else {
+		__inc_numa_state(z, NUMA_MISS);
+		__inc_numa_state(preferred_zone, NUMA_FOREIGN);
+		__inc_numa_state(z, NUMA_OTHER);
+	}
+}
+
+/* Lock and remove a page from this CPU's pcp list; NULL if the lock is busy. */
+static __always_inline struct page *rmqueue_pcplist(struct zone *preferred_zone, struct zone *zone,
+						    unsigned int order, int migratetype,
+						    unsigned int alloc_flags)
+{
+	struct per_cpu_pages *pcp;
+	struct list_head *list;
+	struct page *page;
+
+	unsigned int cpu = pcp_cpu();
+
+	pcp = pcp_spin_trylock(zone, cpu);
+	if (unlikely(!pcp))
+		return NULL;
+	/* On allocation, reduce the number of pages batch-freed next. */
+	pcp->free_count >>= 1;
+	list = &pcp->lists[order_to_pindex(migratetype, order)];
+	page = __rmqueue_pcplist(zone, order, migratetype, alloc_flags, pcp, list);
+	if (likely(page)) {
+		struct pcp_pending *pp = pcp_pending_of(page, cpu);
+
+		pp->pgalloc += 1UL << order;
+		if (likely(zone->node == preferred_zone->node)) {
+			pp->numa_local++;
+		} else {
+			__inc_numa_state(zone, NUMA_MISS);
+			__inc_numa_state(preferred_zone, NUMA_FOREIGN);
+			__inc_numa_state(zone, NUMA_OTHER);
+		}
+		if (unlikely(++pp->events >= PCP_STAT_FOLD))
+			pcp_fold_pending(zone, pp);
+	}
+	pcp_spin_unlock(pcp);
+	return page;
+}
+
+static noinline struct page *rmqueue_buddy(struct zone *preferred_zone, struct zone *zone,
+					   unsigned int order, unsigned int alloc_flags,
+					   int migratetype)
+{
+	struct page *page = NULL;
+
+	spin_lock(&zone->lock);
+	if (alloc_flags & ALLOC_HIGHATOMIC)
+		page = __rmqueue_smallest(zone, order, MIGRATE_HIGHATOMIC);
+	if (!page) {
+		page = __rmqueue(zone, order, migratetype, alloc_flags);
+		/* Failing now is worse than failing a future high-order atomic
+		 * allocation: let order-0 atomic requests use the reserve. */
+		if (!page && (alloc_flags & (ALLOC_OOM | ALLOC_NON_BLOCK)))
+			page = __rmqueue_smallest(zone, order, MIGRATE_HIGHATOMIC);
+		if (!page) {
+			spin_unlock(&zone->lock);
+			return NULL;
+		}
+	}
+	__mod_zone_freepage_state(zone, -(1L << order), get_pcppage_migratetype(page));
+	spin_unlock(&zone->lock);
+	__count_vm_events((enum vm_event_item)(PGALLOC_DMA + page_zonenum(page)), 1L << order);
+	zone_statistics(preferred_zone, zone);
+	return page;
+}
+
+/* MMFS: kswapd has nothing to reclaim; what it does that matters here is
+ * ending the watermark boost once woken (balance_pgdat clears it). */
+static void wakeup_kswapd(struct zone *zone)
+{
+	WRITE_ONCE(zone->watermark_boost, 0);
+}
+
+static __always_inline struct page *rmqueue(struct zone *preferred_zone, struct zone *zone,
+					    unsigned int order, gfp_t gfp_flags,
+					    unsigned int alloc_flags, int migratetype)
+{
+	struct page *page;
+
+	if (likely(pcp_allowed_order(order))) {
+		page = rmqueue_pcplist(preferred_zone, zone, order, migratetype, alloc_flags);
+		if (likely(page))
+			goto out;
+	}
+	page = rmqueue_buddy(preferred_zone, zone, order, alloc_flags, migratetype);
+out:
+	if ((alloc_flags & ALLOC_KSWAPD) &&
+	    unlikely(__atomic_load_n(&zone->flags, __ATOMIC_RELAXED) & (1UL << ZONE_BOOSTED_WATERMARK))) {
+		__atomic_fetch_and(&zone->flags, ~(1UL << ZONE_BOOSTED_WATERMARK), __ATOMIC_RELAXED);
+		wakeup_kswapd(zone);
+	}
+	return page;
+}
+
+/* ============================================================ watermarks */
+
+static __always_inline long __zone_watermark_unusable_free(const struct zone *z, unsigned int order,
+							   unsigned int alloc_flags)
+{
+	long unusable_free = (1L << order) - 1;
+
+	/* Without rights to the reserves, the highatomic blocks are not ours. */
+	if (likely(!(alloc_flags & ALLOC_RESERVES)))
+		unusable_free += (long)READ_ONCE(z->nr_reserved_highatomic);
+	return unusable_free;
+}
+
+/**
+ * __zone_watermark_ok - may an allocation of @order take pages from @z?
+ * @z: zone
+ * @order: order
+ * @mark: watermark in pages
+ * @highest_zoneidx: highest zone the allocation may use (lowmem_reserve index)
+ * @alloc_flags: ALLOC_*
+ * @free_pages: NR_FREE_PAGES of @z
+ */
+bool __zone_watermark_ok(struct zone *z, unsigned int order, unsigned long mark,
+			 int highest_zoneidx, unsigned int alloc_flags, long free_pages)
+{
+	long min = (long)mark;
+	unsigned int o;
+
+	free_pages -= __zone_watermark_unusable_free(z, order, alloc_flags);
+
+	if (unlikely(alloc_flags & ALLOC_RESERVES)) {
+		/* __GFP_HIGH may use half of the min reserve */
+		if (alloc_flags & ALLOC_MIN_RESERVE) {
+			min -= min / 2;
+			/* non-blocking (GFP_ATOMIC) a quarter more */
+			if (alloc_flags & ALLOC_NON_BLOCK)
+				min -= min / 4;
+		}
+		if (alloc_flags & ALLOC_OOM)
+			min -= min / 2;
+	}
+
+	if (free_pages <= min + z->lowmem_reserve[highest_zoneidx])
+		return false;
+	if (!order)
+		return true;
+	/* For a high-order request, one suitable block must be free. */
+	for (o = order; o < MAX_ORDER; o++) {
+		struct free_area *area = &z->free_area[o];
+		int mt;
+
+		if (!READ_ONCE(area->nr_free))
+			continue;
+		for (mt = 0; mt < MIGRATE_PCPTYPES; mt++) {
+			if (!free_area_empty(area, mt))
+				return true;
+		}
+		if ((alloc_flags & (ALLOC_HIGHATOMIC | ALLOC_OOM)) &&
+		    !free_area_empty(area, MIGRATE_HIGHATOMIC))
+			return true;
+	}
+	return false;
+}
+
+bool zone_watermark_ok(struct zone *z, unsigned int order, unsigned long mark,
+		       int highest_zoneidx, unsigned int alloc_flags)
+{
+	return __zone_watermark_ok(z, order, mark, highest_zoneidx, alloc_flags,
+				   (long)zone_page_state_folded(z, NR_FREE_PAGES));
+}
+
+static __always_inline bool zone_watermark_fast(struct zone *z, unsigned int order,
+						unsigned long mark, int highest_zoneidx,
+						unsigned int alloc_flags, gfp_t gfp_mask)
+{
+	long free_pages = (long)zone_page_state_folded(z, NR_FREE_PAGES);
+
+	/* Fast check for order-0 only */
+	if (!order) {
+		long usable_free = free_pages;
+		long reserved = __zone_watermark_unusable_free(z, 0, alloc_flags);
+
+		usable_free -= min(usable_free, reserved);
+		if (usable_free > (long)mark + z->lowmem_reserve[highest_zoneidx])
+			return true;
+	}
+	if (__zone_watermark_ok(z, order, mark, highest_zoneidx, alloc_flags, free_pages))
+		return true;
+	/* __GFP_HIGH order-0 ignores the boost at the min watermark */
+	if (unlikely(!order && (alloc_flags & ALLOC_MIN_RESERVE) && z->watermark_boost &&
+		     ((alloc_flags & ALLOC_WMARK_MASK) == WMARK_MIN))) {
+		mark = z->_watermark[WMARK_MIN];
+		return __zone_watermark_ok(z, order, mark, highest_zoneidx, alloc_flags, free_pages);
+	}
+	return false;
+}
+
+/* ===================================================== alloc/free hooks */
+
+static __always_inline bool want_init_on_free(void) { return mm_cfg.init_on_free != 0; }
+static __always_inline bool want_init_on_alloc(gfp_t flags)
+{
+	return mm_cfg.init_on_alloc || (flags & __GFP_ZERO);
+}
+
+static void kernel_init_pages(struct page *page, unsigned long pfn, int numpages)
+{
+	/* MMFS: highmem frames are reached through the arena directly (the
+	 * kernel's clear_highpage kmaps them). */
+	memset(mmfs_pfn_to_ptr(pfn), 0, (size_t)numpages << PAGE_SHIFT);
+}
+
+static void prep_compound_page(struct page *page, unsigned int order)
+{
+	unsigned long i, nr_pages = 1UL << order;
+
+	__SetPageHead(page);
+	for (i = 1; i < nr_pages; i++) {
+		struct page *p = page + i;
+
+		p->mapping = NULL;
+		p->private = 0;
+		WRITE_ONCE(p->compound_head, (unsigned long)page + 1);
+	}
+	page[1].compound_dtor = 0;
+	page[1].compound_order = (unsigned char)order;
+	atomic_set(&page[1].compound_mapcount, -1);
+	atomic_set(&page[1].compound_pincount, 0);
+	page[1].compound_nr = (unsigned int)nr_pages;
+}
+
+static __always_inline void post_alloc_hook(struct page *page, unsigned int order, gfp_t gfp_flags)
+{
+	bool init = !want_init_on_free() && want_init_on_alloc(gfp_flags);
+
+	page->private = 0;
+	init_page_count(page);
+	if (init)
+		kernel_init_pages(page, page_to_pfn(page), 1 << order);
+	set_page_owner(page, order, gfp_flags);
+}
+
+static __always_inline void prep_new_page(struct page *page, unsigned int order, gfp_t gfp_flags,
+					  unsigned int alloc_flags)
+{
+	post_alloc_hook(page, order, gfp_flags);
+	if (order && (gfp_flags & __GFP_COMP))
+		prep_compound_page(page, order);
+}
+
+#define PAGE_FLAGS_CHECK_AT_FREE \
+	(1UL << PG_lru | 1UL << PG_locked | 1UL << PG_private | 1UL << PG_private_2 | \
+	 1UL << PG_writeback | 1UL << PG_reserved | 1UL << PG_slab | 1UL << PG_active | \
+	 1UL << PG_unevictable | 1UL << PG_mlocked)
+#define PAGEFLAGS_MASK		((1UL << __NR_PAGEFLAGS) - 1)
+#define PAGE_FLAGS_CHECK_AT_PREP	PAGEFLAGS_MASK
+
+static noinline __cold void bad_page(struct page *page, const char *reason)
+{
+	printk("BUG: Bad page state in process %s  pfn:%05lx", current->comm, page_to_pfn(page));
+	dump_page(page, reason);
+	/* Leave bad fields for debug, except PageBuddy could make others
+	 * believe this page is free */
+	page_mapcount_reset(page);
+}
+
+static __always_inline const char *page_bad_reason(const struct page *page, unsigned long flags)
+{
+	if (unlikely(atomic_read(&page->_mapcount) != -1))
+		return "nonzero mapcount";
+	if (unlikely(page->mapping != NULL))
+		return "non-NULL mapping";
+	if (unlikely(page_ref_count(page) != 0))
+		return "nonzero _refcount";
+	if (unlikely(page->flags & flags))
+		return "PAGE_FLAGS_CHECK_AT_FREE flag(s) set";
+	return NULL;
+}
+
+/*
+ * free_pages_prepare - check and clean a block on its way back.  Returns
+ * false (and leaks the block, as the kernel does) when a page is bad.
+ */
+static __always_inline bool free_pages_prepare(struct page *page, unsigned int order, fpi_t fpi_flags)
+{
+	int bad = 0;
+	bool compound = PageHead(page);
+	const char *why;
+
+	if (unlikely(fpi_flags & FPI_MMFS_BOOT)) {
+		page->flags &= ~PAGE_FLAGS_CHECK_AT_PREP;
+		return true;
+	}
+	trace_mm_page_free(page, order);
+	if (unlikely(order)) {
+		unsigned long i;
+
+		if (compound) {
+			__ClearPageHead(page);
+		}
+		for (i = 1; i < (1UL << order); i++) {
+			struct page *p = page + i;
+
+			if (compound) {
+				/* free_tail_pages_check: undo the tail fields */
+				if (unlikely(compound_head(p) != page) && i >= 1) {
+					bad_page(p, "corrupted mapping in tail page");
+					bad++;
+				}
+				p->compound_head = 0;
+				p->mapping = NULL;
+				if (i == 1) {
+					/* compound_dtor/order/mapcount/pincount overlay lru.prev.. */
+					p->index = 0;
+					p->private = 0;
+					p->lru.prev = NULL;
+				}
+			}
+			why = page_bad_reason(p, PAGE_FLAGS_CHECK_AT_FREE);
+			if (unlikely(why)) {
+				bad_page(p, why);
+				bad++;
+			}
+			p->flags &= ~PAGE_FLAGS_CHECK_AT_PREP;
+		}
+	}
+	why = page_bad_reason(page, PAGE_FLAGS_CHECK_AT_FREE);
+	if (unlikely(why)) {
+		bad_page(page, why);
+		bad++;
+	}
+	if (unlikely(bad))
+		return false;
+	page->flags &= ~PAGE_FLAGS_CHECK_AT_PREP;
+	reset_page_owner(page, order);
+	if (want_init_on_free())
+		kernel_init_pages(page, page_to_pfn(page), 1 << order);
+	return true;
+}
+
+static void free_one_page(struct zone *zone, struct page *page, unsigned long pfn,
+			  unsigned int order, int migratetype, fpi_t fpi_flags)
+{
+	spin_lock(&zone->lock);
+	__free_one_page(page, pfn, zone, order, migratetype, fpi_flags);
+	spin_unlock(&zone->lock);
+}
+
+static noinline void __free_pages_ok(struct page *page, unsigned int order, fpi_t fpi_flags)
+{
+	int migratetype;
+	unsigned long pfn = page_to_pfn(page);
+	struct zone *zone = page_zone(page);
+
+	if (!free_pages_prepare(page, order, fpi_flags))
+		return;
+	migratetype = get_pfnblock_migratetype(page, pfn);
+	spin_lock(&zone->lock);
+	__free_one_page(page, pfn, zone, order, migratetype, fpi_flags);
+	spin_unlock(&zone->lock);
+	__count_vm_events(PGFREE, 1L << order);
+}
+
+/* How many pages to give back past high (grows with consecutive frees). */
+static int nr_pcp_free(struct per_cpu_pages *pcp, int batch, int high, bool free_high)
+{
+	int min_nr_free, max_nr_free;
+
+	if (unlikely(free_high))
+		return min(pcp->count, batch << CONFIG_PCP_BATCH_SCALE_MAX);
+	if (unlikely(high < batch))
+		return 1;
+	min_nr_free = batch;
+	max_nr_free = high - batch;
+	batch = clamp((int)pcp->free_count, min_nr_free, max_nr_free);
+	return batch;
+}
+
+static int nr_pcp_high(struct per_cpu_pages *pcp, struct zone *zone, int batch, bool free_high)
+{
+	int high, high_min, high_max;
+
+	high_min = READ_ONCE(pcp->high_min);
+	high_max = READ_ONCE(pcp->high_max);
+	high = pcp->high = clamp(pcp->high, high_min, high_max);
+	if (unlikely(!high))
+		return 0;
+	if (unlikely(free_high)) {
+		pcp->high = max(high - (batch << CONFIG_PCP_BATCH_SCALE_MAX), high_min);
+		return 0;
+	}
+	if (high_min == high_max)
+		return high;
+	if (__atomic_load_n(&zone->flags, __ATOMIC_RELAXED) & (1UL << ZONE_BELOW_HIGH)) {
+		int free_count = max((int)pcp->free_count, batch);
+
+		pcp->high = max(high - free_count, high_min);
+		high = max(pcp->count, high_min);
+	} else if (pcp->count >= high) {
+		int need_high = pcp->free_count + batch;
+
+		/* pcp->high should be large enough to hold batch freed pages */
+		if (pcp->high < need_high)
+			pcp->high = clamp(need_high, high_min, high_max);
+	}
+	return high;
+}
+
+static __always_inline void free_unref_page_commit(struct zone *zone, struct per_cpu_pages *pcp,
+						   struct page *page, int migratetype,
+						   unsigned int order, unsigned int cpu)
+{
+	int high, batch;
+	unsigned int pindex;
+	bool free_high = false;
+
+	{
+		struct pcp_pending *pp = pcp_pending_of(page, cpu);
+
+		pp->pgfree += 1UL << order;
+		if (unlikely(++pp->events >= PCP_STAT_FOLD))
+			pcp_fold_pending(zone, pp);
+	}
+	pindex = order_to_pindex(migratetype, order);
+	list_add(&page->lru, &pcp->lists[pindex]);
+	pcp->count += 1 << order;
+
+	batch = READ_ONCE(pcp->batch);
+	/* MMFS: no PCPF_PREV_FREE_HIGH_ORDER history: a run of high-order
+	 * frees past batch is drained at once, as free_high does. */
+	if (order && order <= PAGE_ALLOC_COSTLY_ORDER)
+		free_high = pcp->free_count >= batch && pcp->count >= batch;
+	if (pcp->free_count < (batch << CONFIG_PCP_BATCH_SCALE_MAX))
+		pcp->free_count += (short)(1 << order);
+	high = nr_pcp_high(pcp, zone, batch, free_high);
+	if (unlikely(pcp->count >= high)) {
+		free_pcppages_bulk(zone, nr_pcp_free(pcp, batch, high, free_high), pcp, (int)pindex);
+		if ((__atomic_load_n(&zone->flags, __ATOMIC_RELAXED) & (1UL << ZONE_BELOW_HIGH)) &&
+		    zone_watermark_ok(zone, 0, high_wmark_pages(zone), ZONE_MOVABLE, 0))
+			__atomic_fetch_and(&zone->flags, ~(1UL << ZONE_BELOW_HIGH), __ATOMIC_RELAXED);
+	}
+}
+
+/* Free a pcp-able block: to this CPU's list, or to the buddy if it is busy. */
+static __always_inline void free_unref_page(struct page *page, unsigned int order)
+{
+	struct per_cpu_pages *pcp;
+	struct zone *zone;
+	unsigned long pfn = page_to_pfn(page);
+	int migratetype, pcpmigratetype;
+	unsigned int cpu;
+
+	if (!free_pages_prepare(page, order, FPI_NONE))
+		return;
+	migratetype = pcpmigratetype = get_pfnblock_migratetype(page, pfn);
+	set_pcppage_migratetype(page, migratetype);
+	zone = page_zone(page);
+	if (unlikely(migratetype >= MIGRATE_PCPTYPES)) {
+		if (unlikely(is_migrate_isolate(migratetype))) {
+			free_one_page(zone, page, pfn, order, migratetype, FPI_NONE);
+			__count_vm_events(PGFREE, 1L << order);
+			return;
+		}
+		pcpmigratetype = MIGRATE_MOVABLE;
+	}
+	cpu = pcp_cpu();
+	pcp = pcp_spin_trylock(zone, cpu);
+	if (likely(pcp)) {
+		free_unref_page_commit(zone, pcp, page, pcpmigratetype, order, cpu);
+		pcp_spin_unlock(pcp);
+	} else {
+		free_one_page(zone, page, pfn, order, migratetype, FPI_NONE);
+		__count_vm_events(PGFREE, 1L << order);
+	}
+}
+
+static __always_inline void free_the_page(struct page *page, unsigned int order)
+{
+	if (pcp_allowed_order(order))
+		free_unref_page(page, order);
+	else
+		__free_pages_ok(page, order, FPI_NONE);
+}
+
+/* ================================================= fault injection */
+
+static __thread uint64_t fault_rng;
+
+static uint32_t fault_random_below(uint32_t n)
+{
+	uint64_t x = fault_rng;
+
+	if (!x)
+		x = (uint64_t)mmfs_ktime_ns() * 0x9e3779b97f4a7c15ull + (uintptr_t)&fault_rng;
+	x ^= x << 13;
+	x ^= x >> 7;
+	x ^= x << 17;
+	fault_rng = x;
+	return (uint32_t)((x >> 32) % n);
+}
+
+/*
+ * should_fail_alloc_page - lib/fault-inject.c should_fail() over the
+ * fail_page_alloc attributes.  MMFS: no min_order/ignore_gfp_* filters
+ * (every order and gfp is subject), __GFP_NOFAIL is never failed.
+ */
+static noinline bool __should_fail_alloc_page(gfp_t gfp_mask, unsigned int order)
+{
+	struct mmfs_fault_attr *attr = &fail_page_alloc;
+	long size = (long)(PAGE_SIZE << order);
+	int times, space, interval, prob;
+
+	if (gfp_mask & __GFP_NOFAIL)
+		return false;
+	prob = atomic_load(&attr->probability);
+	if (prob <= 0)
+		return false;
+	times = atomic_load(&attr->times);
+	if (times == 0)
+		return false;
+	space = atomic_load(&attr->space);
+	if (space > size) {
+		atomic_fetch_sub(&attr->space, (int)size);
+		return false;
+	}
+	interval = atomic_load(&attr->interval);
+	if (interval > 1) {
+		long c = atomic_fetch_add(&attr->count, 1) + 1;
+
+		if (c % interval)
+			return false;
+	}
+	if (prob < 100 && (uint32_t)prob <= fault_random_below(100))
+		return false;
+	printk("FAULT_INJECTION: forcing a failure.\n"
+	       "name fail_page_alloc, interval %d, probability %d, space %d, times %d",
+	       interval, prob, space, times);
+	if (times != -1) {
+		int t = atomic_load(&attr->times);
+
+		while (t > 0 && !atomic_compare_exchange_weak(&attr->times, &t, t - 1))
+			;
+	}
+	return true;
+}
+
+static __always_inline bool should_fail_alloc_page(gfp_t gfp_mask, unsigned int order)
+{
+	if (likely(atomic_load_explicit(&fail_page_alloc.probability, memory_order_relaxed) == 0))
+		return false;
+	return __should_fail_alloc_page(gfp_mask, order);
+}
+
+/* ============================================================ allocation */
+
+static __always_inline int local_nid(void)
+{
+	if (likely(nr_online_nodes == 1))
+		return 0;
+	return numa_node_id();
+}
+
+static __always_inline struct zonelist *node_zonelist(int nid, gfp_t flags)
+{
+	return &NODE_DATA(nid)->node_zonelists[(flags & __GFP_THISNODE) ? ZONELIST_NOFALLBACK
+								       : ZONELIST_FALLBACK];
+}
+
+static __always_inline bool zref_allowed(const struct zoneref *z, enum zone_type highest,
+					 const unsigned long *nodemask)
+{
+	if (z->zone_idx > (int)highest)
+		return false;
+	if (nodemask && !(*nodemask & (1UL << z->zone->node)))
+		return false;
+	return true;
+}
+
+static __always_inline struct zoneref *first_zones_zonelist(struct zonelist *zonelist,
+							    enum zone_type highest,
+							    const unsigned long *nodemask)
+{
+	struct zoneref *z = zonelist->_zonerefs;
+
+	while (z->zone && !zref_allowed(z, highest, nodemask))
+		z++;
+	return z;
+}
+
+static __always_inline unsigned int gfp_to_alloc_flags_fast(gfp_t gfp_mask)
+{
+	return (unsigned int)(gfp_mask & __GFP_KSWAPD_RECLAIM);	/* ALLOC_KSWAPD */
+}
+
+/* Forbid the first pass from falling back to types that fragment memory
+ * while another local zone could serve the request. */
+static __always_inline unsigned int alloc_flags_nofragment(struct zone *zone, gfp_t gfp_mask)
+{
+	unsigned int alloc_flags = gfp_to_alloc_flags_fast(gfp_mask);
+
+	if (!zone)
+		return alloc_flags;
+	if (zone_idx(zone) != ZONE_NORMAL)
+		return alloc_flags;
+	if (nr_online_nodes > 1 && !populated_zone(zone - 1))
+		return alloc_flags;
+	return alloc_flags | ALLOC_NOFRAGMENT;
+}
+
+static struct page *get_page_from_freelist(gfp_t gfp_mask, unsigned int order, int alloc_flags,
+					   const struct alloc_context *ac)
+{
+	struct zoneref *z;
+	struct zone *zone;
+	bool no_fallback;
+
+retry:
+	no_fallback = alloc_flags & ALLOC_NOFRAGMENT;
+	for (z = ac->preferred_zoneref; (zone = z->zone) != NULL; z++) {
+		struct page *page;
+		unsigned long mark;
+
+		if (!zref_allowed(z, ac->highest_zoneidx, ac->nodemask))
+			continue;
+		if (unlikely(!zone->per_cpu_pageset))
+			continue;
+		/* With NOFRAGMENT, try the local node's zones first; a remote
+		 * node is only worth fragmenting the local one for. */
+		if (no_fallback && nr_online_nodes > 1 && zone != ac->preferred_zoneref->zone) {
+			if (zone->node != ac->preferred_zoneref->zone->node) {
+				alloc_flags &= ~ALLOC_NOFRAGMENT;
+				goto retry;
+			}
+		}
+		mark = wmark_pages(zone, alloc_flags & ALLOC_WMARK_MASK);
+		if (!zone_watermark_fast(zone, order, mark, (int)ac->highest_zoneidx,
+					 (unsigned int)alloc_flags, gfp_mask)) {
+			if (alloc_flags & ALLOC_NO_WATERMARKS)
+				goto try_this_zone;
+			/* MMFS: no node_reclaim */
+			continue;
+		}
+try_this_zone:
+		page = rmqueue(ac->preferred_zoneref->zone, zone, order, gfp_mask,
+			       (unsigned int)alloc_flags, ac->migratetype);
+		if (page) {
+			prep_new_page(page, order, gfp_mask, (unsigned int)alloc_flags);
+			if (unlikely(alloc_flags & ALLOC_HIGHATOMIC) && order)
+				reserve_highatomic_pageblock(page, zone);
+			return page;
+		}
+	}
+	/* It's possible on a UMA machine to get through all zones that are
+	 * fragmented. If avoiding fragmentation, reset and try again. */
+	if (no_fallback) {
+		alloc_flags &= ~ALLOC_NOFRAGMENT;
+		goto retry;
+	}
+	return NULL;
+}
+
+static unsigned int gfp_to_alloc_flags(gfp_t gfp_mask, unsigned int order)
+{
+	unsigned int alloc_flags = ALLOC_WMARK_MIN | ALLOC_CPUSET;
+
+	/* __GFP_HIGH is ALLOC_MIN_RESERVE, __GFP_KSWAPD_RECLAIM is ALLOC_KSWAPD */
+	alloc_flags |= (unsigned int)(gfp_mask & (__GFP_HIGH | __GFP_KSWAPD_RECLAIM));
+	if (!(gfp_mask & __GFP_DIRECT_RECLAIM)) {
+		if (!(gfp_mask & __GFP_NOMEMALLOC)) {
+			alloc_flags |= ALLOC_NON_BLOCK;
+			if (order > 0)
+				alloc_flags |= ALLOC_HIGHATOMIC;
+		}
+		if (alloc_flags & ALLOC_MIN_RESERVE)
+			alloc_flags &= ~ALLOC_CPUSET;
+	}
+	return alloc_flags;
+}
+
+static __always_inline unsigned int __gfp_pfmemalloc_flags(gfp_t gfp_mask)
+{
+	if (unlikely(gfp_mask & __GFP_NOMEMALLOC))
+		return 0;
+	if (gfp_mask & __GFP_MEMALLOC)
+		return ALLOC_NO_WATERMARKS;
+	return 0;
+}
+
+static void show_migration_types(unsigned char type, char *buf, size_t len, size_t *n)
+{
+	static const char types[MIGRATE_TYPES] = {
+		[MIGRATE_UNMOVABLE] = 'U', [MIGRATE_MOVABLE] = 'M',
+		[MIGRATE_RECLAIMABLE] = 'E', [MIGRATE_HIGHATOMIC] = 'H',
+		[MIGRATE_ISOLATE] = 'I',
+	};
+	char tmp[MIGRATE_TYPES + 1];
+	char *p = tmp;
+
+	for (int i = 0; i < MIGRATE_TYPES; i++)
+		if (type & (1 << i))
+			*p++ = types[i];
+	*p = '\0';
+	*n += (size_t)snprintf(buf + *n, *n < len ? len - *n : 0, "(%s) ", tmp);
+}
+
+#define K(x) ((x) << (PAGE_SHIFT - 10))
+
+/* show_free_areas: the per-zone part of the kernel's Mem-Info report. */
+static void show_free_areas(void)
+{
+	struct zone *zone;
+	int cpu = smp_processor_id();
+
+	printk("Mem-Info:");
+	for_each_populated_zone(zone) {
+		unsigned long free_pcp = 0;
+		int c;
+
+		for_each_online_cpu(c)
+			free_pcp += (unsigned long)READ_ONCE(zone->per_cpu_pageset[c].count);
+		printk("Node %d %s free:%lukB boost:%lukB min:%lukB low:%lukB high:%lukB"
+		       " reserved_highatomic:%luKB active_anon:0kB inactive_anon:0kB"
+		       " active_file:0kB inactive_file:0kB unevictable:0kB writepending:0kB"
+		       " present:%lukB managed:%lukB mlocked:0kB bounce:0kB free_pcp:%lukB"
+		       " local_pcp:%ukB free_cma:0kB",
+		       zone->node, zone->name, K(zone_page_state(zone, NR_FREE_PAGES)),
+		       K(zone->watermark_boost), K(min_wmark_pages(zone)),
+		       K(low_wmark_pages(zone)), K(high_wmark_pages(zone)),
+		       K(zone->nr_reserved_highatomic), K(zone->present_pages),
+		       K(zone_managed_pages(zone)), K(free_pcp),
+		       (unsigned int)K(READ_ONCE(zone->per_cpu_pageset[cpu].count)));
+		{
+			char line[256];
+			size_t n = 0;
+
+			n += (size_t)snprintf(line, sizeof(line), "lowmem_reserve[]:");
+			for (int i = 0; i < MAX_NR_ZONES; i++) {
+				if (!zone_type_configured((enum zone_type)i))
+					continue;
+				n += (size_t)snprintf(line + n, n < sizeof(line) ? sizeof(line) - n : 0,
+						      " %ld", zone->lowmem_reserve[i]);
+			}
+			printk("%s", line);
+		}
+	}
+	for_each_populated_zone(zone) {
+		unsigned long nr[MAX_ORDER], total = 0;
+		unsigned char types[MAX_ORDER];
+		char line[1024];
+		size_t n = 0;
+
+		spin_lock(&zone->lock);
+		for (int order = 0; order < MAX_ORDER; order++) {
+			struct free_area *area = &zone->free_area[order];
+
+			nr[order] = area->nr_free;
+			total += nr[order] << order;
+			types[order] = 0;
+			for (int type = 0; type < MIGRATE_TYPES; type++)
+				if (!free_area_empty(area, type))
+					types[order] |= (unsigned char)(1 << type);
+		}
+		spin_unlock(&zone->lock);
+		n += (size_t)snprintf(line, sizeof(line), "Node %d %s: ", zone->node, zone->name);
+		for (int order = 0; order < MAX_ORDER; order++) {
+			n += (size_t)snprintf(line + n, n < sizeof(line) ? sizeof(line) - n : 0,
+					      "%lu*%lukB ", nr[order], K(1UL) << order);
+			if (nr[order])
+				show_migration_types(types[order], line, sizeof(line), &n);
+		}
+		snprintf(line + min(n, sizeof(line)), n < sizeof(line) ? sizeof(line) - n : 0,
+			 "= %lukB", K(total));
+		printk("%s", line);
+	}
+}
+
+/**
+ * warn_alloc - report a failed allocation in the kernel's words
+ * @gfp_mask: the request's gfp
+ * @nodemask: its nodemask (NULL = all)
+ * @fmt: what failed
+ */
+void warn_alloc(gfp_t gfp_mask, const unsigned long *nodemask, const char *fmt, ...)
+{
+	char what[128], gfpbuf[256], nm[80];
+	va_list ap;
+
+	if (gfp_mask & __GFP_NOWARN)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof(what), fmt, ap);
+	va_end(ap);
+	gfp_format(gfp_mask, gfpbuf, sizeof(gfpbuf));
+	if (nodemask) {
+		/* %*pbl: ranges of set bits */
+		size_t n = 0;
+		int i = 0;
+
+		nm[0] = '\0';
+		while (i < MAX_NUMNODES) {
+			if (!(*nodemask & (1UL << i))) {
+				i++;
+				continue;
+			}
+			int j = i;
+			while (j + 1 < MAX_NUMNODES && (*nodemask & (1UL << (j + 1))))
+				j++;
+			if (j > i)
+				n += (size_t)snprintf(nm + n, n < sizeof(nm) ? sizeof(nm) - n : 0, "%s%d-%d", n ? "," : "", i, j);
+			else
+				n += (size_t)snprintf(nm + n, n < sizeof(nm) ? sizeof(nm) - n : 0, "%s%d", n ? "," : "", i);
+			i = j + 1;
+		}
+	} else {
+		snprintf(nm, sizeof(nm), "(null)");
+	}
+	printk("%s: %s, mode:%#x(%s), nodemask=%s", current->comm, what, gfp_mask, gfpbuf, nm);
+	show_free_areas();
+}
+
+static noinline struct page *__alloc_pages_slowpath(gfp_t gfp_mask, unsigned int order,
+						    struct alloc_context *ac)
+{
+	bool can_direct_reclaim = gfp_mask & __GFP_DIRECT_RECLAIM;
+	const bool costly_order = order > PAGE_ALLOC_COSTLY_ORDER;
+	struct page *page = NULL;
+	unsigned int alloc_flags;
+	unsigned int reserve_flags;
+	int retries = 0;
+
+restart:
+	alloc_flags = gfp_to_alloc_flags(gfp_mask, order);
+	ac->preferred_zoneref = first_zones_zonelist(ac->zonelist, ac->highest_zoneidx, ac->nodemask);
+	if (!ac->preferred_zoneref->zone)
+		goto nopage;
+
+	if (alloc_flags & ALLOC_KSWAPD) {
+		struct zoneref *z;
+
+		for (z = ac->preferred_zoneref; z->zone; z++)
+			if (zref_allowed(z, ac->highest_zoneidx, ac->nodemask))
+				wakeup_kswapd(z->zone);
+	}
+
+	/* The adjusted alloc_flags might result in immediate success. */
+	page = get_page_from_freelist(gfp_mask, order, (int)alloc_flags, ac);
+	if (page)
+		goto got_pg;
+
+	reserve_flags = __gfp_pfmemalloc_flags(gfp_mask);
+	if (reserve_flags)
+		alloc_flags = reserve_flags | (alloc_flags & ALLOC_KSWAPD);
+	if (!(alloc_flags & ALLOC_CPUSET) || reserve_flags) {
+		ac->nodemask = NULL;
+		ac->preferred_zoneref = first_zones_zonelist(ac->zonelist, ac->highest_zoneidx,
+							     ac->nodemask);
+	}
+	if (reserve_flags || !(alloc_flags & ALLOC_CPUSET)) {
+		page = get_page_from_freelist(gfp_mask, order, (int)alloc_flags, ac);
+		if (page)
+			goto got_pg;
+	}
+
+	/* Caller is not willing to reclaim, we can't balance anything */
+	if (!can_direct_reclaim)
+		goto nopage;
+
+	/* MMFS: direct reclaim and compaction would find nothing to do. */
+	if (gfp_mask & __GFP_NORETRY)
+		goto nopage;
+	if (costly_order && !(gfp_mask & __GFP_RETRY_MAYFAIL))
+		goto nopage;
+
+	/* should_reclaim_retry: with no progress possible, give the
+	 * highatomic reserves back and retry; no OOM killer to run. */
+	if (retries++ < 4 && unreserve_highatomic_pageblock(ac, true))
+		goto restart;
+
+nopage:
+	if (gfp_mask & __GFP_NOFAIL) {
+		/* MMFS: the kernel would loop forever; we take one last
+		 * attempt dipping into the min reserve, then fail loudly. */
+		page = get_page_from_freelist(gfp_mask, order,
+					      ALLOC_MIN_RESERVE | ALLOC_NON_BLOCK | ALLOC_WMARK_MIN, ac);
+		if (page)
+			goto got_pg;
+	}
+	warn_alloc(gfp_mask, ac->nodemask, "page allocation failure: order:%u", order);
+got_pg:
+	return page;
+}
+
+static __always_inline bool prepare_alloc_pages(gfp_t gfp_mask, unsigned int order,
+						int preferred_nid, const unsigned long *nodemask,
+						struct alloc_context *ac)
+{
+	ac->highest_zoneidx = gfp_zone(gfp_mask);
+	ac->zonelist = node_zonelist(preferred_nid, gfp_mask);
+	ac->nodemask = nodemask;
+	ac->migratetype = __gfp_migratetype(gfp_mask);
+	if (should_fail_alloc_page(gfp_mask, order))
+		return false;
+	ac->spread_dirty_pages = false;
+	ac->preferred_zoneref = first_zones_zonelist(ac->zonelist, ac->highest_zoneidx, ac->nodemask);
+	return true;
+}
+
+/**
+ * __alloc_pages - the page allocator's entry point
+ * @gfp: GFP flags
+ * @order: log2 of the block size in pages (< MAX_ORDER)
+ * @preferred_nid: the node to allocate from first
+ * @nodemask: allowed nodes (bit per node) or NULL
+ *
+ * Context: any; does not sleep.  Return: the head page of the block, or
+ * NULL (after a warn_alloc report unless __GFP_NOWARN).
+ */
+struct page *__alloc_pages(gfp_t gfp, unsigned int order, int preferred_nid,
+			   const unsigned long *nodemask)
+{
+	struct page *page;
+	unsigned int alloc_flags = ALLOC_WMARK_LOW;
+	struct alloc_context ac;
+
+	if (unlikely(order >= MAX_ORDER)) {
+		if (!(gfp & __GFP_NOWARN))
+			mmfs_warn(__FILE__, __LINE__, "order >= MAX_ORDER");
+		return NULL;
+	}
+	if (unlikely(preferred_nid < 0 || preferred_nid >= nr_online_nodes || !mmfs_booted))
+		return NULL;
+	if (unlikely(!prepare_alloc_pages(gfp, order, preferred_nid, nodemask, &ac))) {
+		page = NULL;
+		goto out;
+	}
+	alloc_flags |= alloc_flags_nofragment(ac.preferred_zoneref->zone, gfp);
+
+	/* First allocation attempt */
+	page = get_page_from_freelist(gfp, order, (int)alloc_flags, &ac);
+	if (likely(page))
+		goto out;
+	ac.spread_dirty_pages = false;
+	ac.nodemask = nodemask;
+	page = __alloc_pages_slowpath(gfp, order, &ac);
+out:
+	trace_mm_page_alloc(page, order, gfp, ac.migratetype);
+	return page;
+}
+
+struct page *alloc_pages_node(int nid, gfp_t gfp, unsigned int order)
+{
+	if (nid == NUMA_NO_NODE)
+		nid = local_nid();
+	return __alloc_pages(gfp, order, nid, NULL);
+}
+
+struct page *alloc_pages(gfp_t gfp, unsigned int order)
+{
+	return __alloc_pages(gfp, order, local_nid(), NULL);
+}
+
+/* Common helper functions.  Never use with __GFP_HIGHMEM because the
+ * returned address cannot represent highmem pages. */
+unsigned long __get_free_pages(gfp_t gfp_mask, unsigned int order)
+{
+	struct page *page;
+
+	page = alloc_pages(gfp_mask & ~__GFP_HIGHMEM, order);
+	if (!page)
+		return 0;
+	return (unsigned long)page_address(page);
+}
+
+unsigned long get_zeroed_page(gfp_t gfp_mask)
+{
+	return __get_free_pages(gfp_mask | __GFP_ZERO, 0);
+}
+
+/**
+ * __free_pages - drop a reference to a block; free it when it was the last
+ * @page: the block's head
+ * @order: the block's order
+ *
+ * MMFS: a non-compound block whose reference is not the last stays whole
+ * until its last put_page() (see mm.h), instead of freeing its tail pages.
+ */
+void __free_pages(struct page *page, unsigned int order)
+{
+	if (put_page_testzero(page))
+		free_the_page(page, order);
+}
+
+void free_pages(unsigned long addr, unsigned int order)
+{
+	if (addr != 0)
+		__free_pages(virt_to_page((void *)addr), order);
+}
+
+/* ========================================================= refcounts */
+
+void get_page(struct page *page)
+{
+	page_ref_inc(compound_head(page));
+}
+
+static unsigned int block_order(struct page *head)
+{
+	struct page_owner *po;
+
+	if (PageHead(head))
+		return compound_order(head);
+	po = get_page_owner(head);
+	return po ? (unsigned int)po->order : 0;
+}
+
+void put_page(struct page *page)
+{
+	struct page *head = compound_head(page);
+
+	if (put_page_testzero(head))
+		free_the_page(head, block_order(head));
+}
+
+bool page_maybe_dma_pinned(struct page *page)
+{
+	struct page *head = compound_head(page);
+
+	if (PageHead(head))
+		return compound_pincount(head) > 0;
+	return page_ref_count(head) >= GUP_PIN_COUNTING_BIAS;
+}
+
+/* ==================================================== drain */
+
+static void drain_pages_zone(unsigned int cpu, struct zone *zone)
+{
+	struct per_cpu_pages *pcp;
+
+	if (!zone->per_cpu_pageset)
+		return;
+	pcp = &zone->per_cpu_pageset[cpu];
+	if (READ_ONCE(pcp->count)) {
+		spin_lock(&pcp->lock);
+		if (pcp->count)
+			free_pcppages_bulk(zone, pcp->count, pcp, 0);
+		spin_unlock(&pcp->lock);
+	}
+}
+
+static void drain_pages(unsigned int cpu, struct zone *zone)
+{
+	struct zone *z;
+
+	if (zone) {
+		drain_pages_zone(cpu, zone);
+		return;
+	}
+	for_each_populated_zone(z)
+		drain_pages_zone(cpu, z);
+}
+
+/**
+ * drain_local_pages - give this CPU's pcp pages back to the buddy lists
+ * @zone: only this zone, or NULL for all
+ */
+void drain_local_pages(struct zone *zone)
+{
+	drain_pages((unsigned int)smp_processor_id(), zone);
+}
+
+/**
+ * drain_all_pages - give every CPU's pcp pages back to the buddy lists
+ * @zone: only this zone, or NULL for all
+ */
+void drain_all_pages(struct zone *zone)
+{
+	int cpu;
+
+	if (!mmfs_booted)
+		return;
+	for_each_online_cpu(cpu)
+		drain_pages((unsigned int)cpu, zone);
+	mmfs_pcp_fold_stats();
+}
+
+/* ============================================== checked entry points */
+
+static pthread_mutex_t checked_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/**
+ * mmfs_alloc_pages_checked - allocate for an untrusted caller
+ * @gfp: gfp mask (validated)
+ * @order: 0..MAX_ORDER-1
+ * @nid: node, or NUMA_NO_NODE for the local one
+ * @out: the head page
+ *
+ * Return: 0, -EINVAL (nothing changed) or -ENOMEM.
+ */
+int mmfs_alloc_pages_checked(gfp_t gfp, int order, int nid, struct page **out)
+{
+	struct page *page;
+
+	if (!out || !mmfs_booted)
+		return -EINVAL;
+	if (order < 0 || order >= MAX_ORDER)
+		return -EINVAL;
+	if (gfp_check(gfp))
+		return -EINVAL;
+	if (nid != NUMA_NO_NODE && (nid < 0 || nid >= nr_online_nodes))
+		return -EINVAL;
+	if (nid == NUMA_NO_NODE)
+		nid = local_nid();
+	page = __alloc_pages(gfp, (unsigned int)order, nid, NULL);
+	if (!page)
+		return -ENOMEM;
+	*out = page;
+	return 0;
+}
+
+/* The head of an allocated block at @pfn, or NULL. */
+static struct page *checked_head(unsigned long pfn, struct page_owner **pop)
+{
+	struct page *page;
+	struct page_owner *po;
+
+	if (!mmfs_booted || !pfn_valid(pfn))
+		return NULL;
+	page = pfn_to_page(pfn);
+	if (PageBuddy(page) || PageTail(page))
+		return NULL;
+	po = get_page_owner(page);
+	if (!po)
+		return NULL;
+	if (page_ref_count(page) <= 0)
+		return NULL;
+	*pop = po;
+	return page;
+}
+
+/**
+ * mmfs_free_block - drop the owner's reference to the block at @pfn
+ *
+ * Return: 0, or -EINVAL if @pfn is not the head of an allocated block or
+ * its owner already let go of it.
+ */
+int mmfs_free_block(unsigned long pfn)
+{
+	struct page_owner *po;
+	struct page *page;
+	int ret = -EINVAL;
+
+	pthread_mutex_lock(&checked_lock);
+	page = checked_head(pfn, &po);
+	if (page && !po->owner_dropped) {
+		po->owner_dropped = 1;
+		__free_pages(page, (unsigned int)po->order);
+		ret = 0;
+	}
+	pthread_mutex_unlock(&checked_lock);
+	return ret;
+}
+
+int mmfs_get_page(unsigned long pfn, int *refcount)
+{
+	struct page_owner *po;
+	struct page *page;
+	int ret = -EINVAL;
+
+	pthread_mutex_lock(&checked_lock);
+	page = checked_head(pfn, &po);
+	if (page && page_ref_count(page) < INT_MAX / 2) {
+		get_page(page);
+		if (refcount)
+			*refcount = page_ref_count(page);
+		ret = 0;
+	}
+	pthread_mutex_unlock(&checked_lock);
+	return ret;
+}
+
+int mmfs_put_page(unsigned long pfn, int *refcount)
+{
+	struct page_owner *po;
+	struct page *page;
+	int ret = -EINVAL;
+
+	pthread_mutex_lock(&checked_lock);
+	page = checked_head(pfn, &po);
+	if (page) {
+		int after = page_ref_count(page) - 1;
+
+		put_page(page);
+		if (refcount)
+			*refcount = after;
+		ret = 0;
+	}
+	pthread_mutex_unlock(&checked_lock);
+	return ret;
+}
+
+/* ======================================================= boot and setup */
+
+void zone_init_free_lists(struct zone *zone)
+{
+	unsigned int order, t;
+
+	for (order = 0; order < MAX_ORDER; order++) {
+		for (t = 0; t < MIGRATE_TYPES; t++)
+			INIT_LIST_HEAD(&zone->free_area[order].free_list[t]);
+		zone->free_area[order].nr_free = 0;
+	}
+	spin_lock_init(&zone->lock);
+	zone->nr_reserved_highatomic = 0;
+	zone->watermark_boost = 0;
+	zone->flags = 0;
+	gfp_zone_table_ready = false;
+}
+
+int zone_pcp_init(struct zone *zone)
+{
+	size_t sz = sizeof(struct per_cpu_pages) * nr_cpu_ids;
+	struct per_cpu_pages *pcp;
+	struct per_cpu_zonestat *zs;
+
+	pcp = aligned_alloc(64, ALIGN(sz, 64));
+	zs = aligned_alloc(64, ALIGN(sizeof(*zs) * nr_cpu_ids, 64));
+	if (!pcp || !zs) {
+		free(pcp);
+		free(zs);
+		return -ENOMEM;
+	}
+	memset(pcp, 0, sz);
+	memset(zs, 0, sizeof(*zs) * nr_cpu_ids);
+	for (unsigned int cpu = 0; cpu < nr_cpu_ids; cpu++) {
+		spin_lock_init(&pcp[cpu].lock);
+		for (int i = 0; i < NR_PCP_LISTS; i++)
+			INIT_LIST_HEAD(&pcp[cpu].lists[i]);
+		/* boot pageset: high 0, batch 1 (pcp disabled until setup) */
+		pcp[cpu].high = pcp[cpu].high_min = pcp[cpu].high_max = 0;
+		pcp[cpu].batch = 1;
+	}
+	if (!pcp_pending || pcp_pending_cpus != nr_cpu_ids) {
+		size_t psz = sizeof(struct pcp_pending) * PCP_ZONE_IDS * nr_cpu_ids;
+
+		free(pcp_pending);
+		pcp_pending = aligned_alloc(64, psz);
+		if (!pcp_pending) {
+			free(pcp);
+			free(zs);
+			return -ENOMEM;
+		}
+		memset(pcp_pending, 0, psz);
+		pcp_pending_cpus = nr_cpu_ids;
+	}
+	zone->per_cpu_pageset = pcp;
+	zone->per_cpu_zonestats = zs;
+	return 0;
+}
+
+void __free_pages_core(struct page *page, unsigned int order)
+{
+	unsigned int nr_pages = 1u << order;
+	struct page *p = page;
+	unsigned int loop;
+
+	for (loop = 0; loop < nr_pages; loop++, p++) {
+		__ClearPageReserved(p);
+		set_page_count(p, 0);
+	}
+	atomic_long_add((long)nr_pages, &page_zone(page)->managed_pages);
+	/* Bypass the pcp and put fresh pages at the tail. */
+	__free_pages_ok(page, order, FPI_TO_TAIL | FPI_MMFS_BOOT);
+}
+
+unsigned long nr_free_buffer_pages(void)
+{
+	struct zone *zone;
+	unsigned long sum = 0;
+
+	for_each_zone(zone) {
+		unsigned long size, high;
+
+		if (zone_idx(zone) > gfp_zone(GFP_USER))
+			continue;
+		size = zone_managed_pages(zone);
+		high = high_wmark_pages(zone);
+		if (size > high)
+			sum += size - high;
+	}
+	return sum;
+}
+
+static bool zone_exists(const struct zone *zone)
+{
+	return zone_type_configured((enum zone_type)zone_idx(zone));
+}
+
+static void calculate_totalreserve_pages(void)
+{
+	unsigned long reserve_pages = 0;
+	int nid;
+
+	for_each_online_node(nid) {
+		struct pglist_data *pgdat = NODE_DATA(nid);
+
+		pgdat->totalreserve_pages = 0;
+		for (int i = 0; i < MAX_NR_ZONES; i++) {
+			struct zone *zone = pgdat->node_zones + i;
+			long max = 0;
+			unsigned long managed_pages = zone_managed_pages(zone);
+
+			for (int j = i; j < MAX_NR_ZONES; j++)
+				if (zone->lowmem_reserve[j] > max)
+					max = zone->lowmem_reserve[j];
+			/* we treat the high watermark as reserved pages. */
+			max += (long)high_wmark_pages(zone);
+			if (max > (long)managed_pages)
+				max = (long)managed_pages;
+			pgdat->totalreserve_pages += (unsigned long)max;
+			reserve_pages += (unsigned long)max;
+		}
+	}
+	totalreserve_pages = reserve_pages;
+}
+
+static void setup_per_zone_lowmem_reserve(void)
+{
+	int nid;
+
+	for_each_online_node(nid) {
+		struct pglist_data *pgdat = NODE_DATA(nid);
+
+		for (int i = 0; i < MAX_NR_ZONES - 1; i++) {
+			struct zone *zone = &pgdat->node_zones[i];
+			int ratio = sysctl_lowmem_reserve_ratio[i];
+			bool clear = !ratio || !zone_managed_pages(zone);
+			unsigned long managed_pages = 0;
+
+			for (int j = i + 1; j < MAX_NR_ZONES; j++) {
+				managed_pages += zone_managed_pages(&pgdat->node_zones[j]);
+				zone->lowmem_reserve[j] = clear ? 0 : (long)(managed_pages / (unsigned long)ratio);
+			}
+		}
+	}
+	calculate_totalreserve_pages();
+}
+
+static void __setup_per_zone_wmarks(void)
+{
+	unsigned long pages_min = (unsigned long)min_free_kbytes >> (PAGE_SHIFT - 10);
+	unsigned long lowmem_pages = 0;
+	struct zone *zone;
+
+	for_each_zone(zone) {
+		if (!zone_exists(zone))
+			continue;
+		if (!is_highmem(zone) && zone_idx(zone) != ZONE_MOVABLE)
+			lowmem_pages += zone_managed_pages(zone);
+	}
+	for_each_zone(zone) {
+		uint64_t tmp;
+		unsigned long managed = zone_managed_pages(zone);
+
+		if (!zone_exists(zone))
+			continue;
+		spin_lock(&zone->lock);
+		tmp = (uint64_t)pages_min * managed;
+		tmp = lowmem_pages ? tmp / lowmem_pages : 0;
+		if (is_highmem(zone) || zone_idx(zone) == ZONE_MOVABLE) {
+			/* __GFP_HIGH and PF_MEMALLOC rarely need these zones:
+			 * a small fixed min */
+			unsigned long min_pages = managed / 1024;
+
+			min_pages = clamp(min_pages, SWAP_CLUSTER_MAX, 128UL);
+			zone->_watermark[WMARK_MIN] = min_pages;
+		} else {
+			zone->_watermark[WMARK_MIN] = (unsigned long)tmp;
+		}
+		/* the kswapd distance: a scale factor of the zone, at least
+		 * a quarter of min */
+		tmp = max((uint64_t)(tmp >> 2),
+			  (uint64_t)managed * (uint64_t)watermark_scale_factor / 10000);
+		zone->watermark_boost = 0;
+		zone->_watermark[WMARK_LOW] = min_wmark_pages(zone) + (unsigned long)tmp;
+		zone->_watermark[WMARK_HIGH] = low_wmark_pages(zone) + (unsigned long)tmp;
+		zone->_watermark[WMARK_PROMO] = high_wmark_pages(zone) + (unsigned long)tmp;
+		spin_unlock(&zone->lock);
+	}
+	calculate_totalreserve_pages();
+}
+
+/**
+ * zone_batchsize - pcp batch of @zone: about 1/4 of a 1/1024 share, at most
+ * 64 pages, rounded to 2^n - 1 (kernel-formats §7.4)
+ */
+int zone_batchsize(struct zone *zone)
+{
+	int batch;
+
+	batch = (int)min(zone_managed_pages(zone) >> 10, (1UL << 20) / PAGE_SIZE);
+	batch /= 4;
+	if (batch < 1)
+		batch = 1;
+	batch = (int)rounddown_pow_of_two((unsigned long)(batch + batch / 2)) - 1;
+	return batch;
+}
+
+/**
+ * zone_highsize - pcp high of @zone for @high_fraction (0: low watermark
+ * based), split across the CPUs of its node, at least 4 batches
+ */
+int zone_highsize(struct zone *zone, int batch, int cpu_online, int high_fraction)
+{
+	int high, nr_split_cpus;
+	unsigned long total_pages;
+
+	if (!high_fraction)
+		total_pages = low_wmark_pages(zone);
+	else
+		total_pages = zone_managed_pages(zone) / (unsigned long)high_fraction;
+	nr_split_cpus = (int)nr_cpus_node(zone->node) + cpu_online;
+	if (!nr_split_cpus)
+		nr_split_cpus = (int)num_online_cpus();
+	high = (int)(total_pages / (unsigned long)nr_split_cpus);
+	high = max(high, batch << 2);
+	return high;
+}
+
+static void zone_set_pageset_high_and_batch(struct zone *zone, int cpu_online)
+{
+	int new_high_min, new_high_max, new_batch;
+	int cpu;
+
+	if (!zone->per_cpu_pageset)
+		return;
+	new_batch = max(1, zone_batchsize(zone));
+	if (percpu_pagelist_high_fraction) {
+		new_high_min = zone_highsize(zone, new_batch, cpu_online, percpu_pagelist_high_fraction);
+		/* tuned by hand: no auto-tuning */
+		new_high_max = new_high_min;
+	} else {
+		new_high_min = zone_highsize(zone, new_batch, cpu_online, 0);
+		new_high_max = zone_highsize(zone, new_batch, cpu_online,
+					     MIN_PERCPU_PAGELIST_HIGH_FRACTION);
+	}
+	for_each_possible_cpu(cpu) {
+		struct per_cpu_pages *pcp = &zone->per_cpu_pageset[cpu];
+
+		spin_lock(&pcp->lock);
+		WRITE_ONCE(pcp->batch, new_batch);
+		WRITE_ONCE(pcp->high_min, new_high_min);
+		WRITE_ONCE(pcp->high_max, new_high_max);
+		/* MMFS: start at high_min (the kernel starts at 0 and clamps
+		 * on first use, which reads the same once the CPU is used) */
+		pcp->high = new_high_min;
+		spin_unlock(&pcp->lock);
+	}
+}
+
+/**
+ * setup_per_zone_wmarks - recompute min/low/high/promo of every zone from
+ * min_free_kbytes and watermark_scale_factor, then totalreserve_pages and
+ * the pcp high/batch that depend on them
+ */
+void setup_per_zone_wmarks(void)
+{
+	struct zone *zone;
+
+	__setup_per_zone_wmarks();
+	for_each_zone(zone)
+		if (zone_exists(zone))
+			zone_set_pageset_high_and_batch(zone, 0);
+}
+
+static void calculate_min_free_kbytes(void)
+{
+	unsigned long lowmem_kbytes;
+	int new_min_free_kbytes;
+
+	lowmem_kbytes = nr_free_buffer_pages() * (PAGE_SIZE >> 10);
+	new_min_free_kbytes = (int)int_sqrt(lowmem_kbytes * 16);
+	if (new_min_free_kbytes > user_min_free_kbytes)
+		min_free_kbytes = clamp(new_min_free_kbytes, 128, 262144);
+	else
+		printk("min_free_kbytes is not updated to %d because user defined value %d is preferred",
+		       new_min_free_kbytes, user_min_free_kbytes);
+}
+
+/* khugepaged's set_recommended_min_free_kbytes (mm/khugepaged.c) */
+static void set_recommended_min_free_kbytes(void)
+{
+	struct zone *zone;
+	int nr_zones = 0;
+	unsigned long recommended_min;
+
+	for_each_populated_zone(zone) {
+		/* ZONE_MOVABLE has only movable pages: no fragmentation worry */
+		if (zone_idx(zone) > gfp_zone(GFP_USER))
+			continue;
+		nr_zones++;
+	}
+	/* Ensure 2 pageblocks are free to assist fragmentation avoidance */
+	recommended_min = pageblock_nr_pages * (unsigned long)nr_zones * 2;
+	/* and on average two pageblocks per migratetype pair */
+	recommended_min += pageblock_nr_pages * (unsigned long)nr_zones *
+			   MIGRATE_PCPTYPES * MIGRATE_PCPTYPES;
+	/* don't ever allow to reserve more than 5% of the lowmem */
+	recommended_min = min(recommended_min, nr_free_buffer_pages() / 20);
+	recommended_min <<= (PAGE_SHIFT - 10);
+	if (recommended_min > (unsigned long)min_free_kbytes) {
+		if (user_min_free_kbytes >= 0)
+			printk("raising min_free_kbytes from %d to %lu to help transparent hugepage allocations",
+			       min_free_kbytes, recommended_min);
+		min_free_kbytes = (int)recommended_min;
+	}
+	setup_per_zone_wmarks();
+}
+
+void init_per_zone_wmark_min(void)
+{
+	init_gfp_zone_table();
+
+	if (mm_cfg.min_free_kbytes >= 0) {
+		/* MMFS: min_free_kbytes= overrides the computed value entirely
+		 * (khugepaged included), as SPEC §1 says */
+		user_min_free_kbytes = min_free_kbytes = (int)min(mm_cfg.min_free_kbytes, (long)INT_MAX);
+		setup_per_zone_wmarks();
+		refresh_zone_stat_thresholds();
+		setup_per_zone_lowmem_reserve();
+		return;
+	}
+	calculate_min_free_kbytes();
+	setup_per_zone_wmarks();
+	refresh_zone_stat_thresholds();
+	setup_per_zone_lowmem_reserve();
+	if (mmfs_thp_enabled)
+		set_recommended_min_free_kbytes();
+}
+
+void page_alloc_shutdown(void)
+{
+	struct zone *zone;
+
+	for_each_zone(zone) {
+		free(zone->per_cpu_pageset);
+		free(zone->per_cpu_zonestats);
+		zone->per_cpu_pageset = NULL;
+		zone->per_cpu_zonestats = NULL;
+	}
+	free(pcp_pending);
+	pcp_pending = NULL;
+	pcp_pending_cpus = 0;
+	/* the sysctls go back to their defaults for the next boot */
+	min_free_kbytes = 1024;
+	user_min_free_kbytes = -1;
+	watermark_scale_factor = 10;
+	watermark_boost_factor = 15000;
+	sysctl_lowmem_reserve_ratio[ZONE_DMA] = 256;
+	sysctl_lowmem_reserve_ratio[ZONE_DMA32] = 256;
+	sysctl_lowmem_reserve_ratio[ZONE_NORMAL] = 32;
+	sysctl_lowmem_reserve_ratio[ZONE_HIGHMEM] = 0;
+	sysctl_lowmem_reserve_ratio[ZONE_MOVABLE] = 0;
+	percpu_pagelist_high_fraction = 0;
+	totalreserve_pages = 0;
+	atomic_store(&fail_page_alloc.probability, 0);
+	atomic_store(&fail_page_alloc.interval, 1);
+	atomic_store(&fail_page_alloc.times, 1);
+	atomic_store(&fail_page_alloc.space, 0);
+	atomic_store(&fail_page_alloc.count, 0);
+	gfp_zone_table_ready = false;
+}
+
+/* ============================================================ sysctls */
+
+static pthread_mutex_t sysctl_lock = PTHREAD_MUTEX_INITIALIZER;
+
+int mmfs_set_min_free_kbytes(long v)
+{
+	if (v < 0 || v > INT_MAX)
+		return -EINVAL;
+	pthread_mutex_lock(&sysctl_lock);
+	min_free_kbytes = (int)v;
+	user_min_free_kbytes = (int)v;
+	if (mmfs_booted)
+		setup_per_zone_wmarks();
+	pthread_mutex_unlock(&sysctl_lock);
+	return 0;
+}
+
+int mmfs_set_watermark_scale_factor(long v)
+{
+	if (v < 1 || v > 3000)
+		return -EINVAL;
+	pthread_mutex_lock(&sysctl_lock);
+	watermark_scale_factor = (int)v;
+	if (mmfs_booted)
+		setup_per_zone_wmarks();
+	pthread_mutex_unlock(&sysctl_lock);
+	return 0;
+}
+
+int mmfs_set_watermark_boost_factor(long v)
+{
+	if (v < 0 || v > INT_MAX)
+		return -EINVAL;
+	WRITE_ONCE(watermark_boost_factor, (int)v);
+	return 0;
+}
+
+/*
+ * The sysctl lists one value per zone type that exists (DMA DMA32 Normal
+ * [HighMem] Movable); @v holds up to that many, in that order.
+ */
+int mmfs_set_lowmem_reserve_ratio(const long *v, int n)
+{
+	int types[MAX_NR_ZONES], nt = 0;
+
+	for (int i = 0; i < MAX_NR_ZONES; i++)
+		if (zone_type_configured((enum zone_type)i))
+			types[nt++] = i;
+	if (!v || n < 1 || n > nt)
+		return -EINVAL;
+	for (int k = 0; k < n; k++)
+		if (v[k] > INT_MAX || v[k] < INT_MIN)
+			return -EINVAL;
+	pthread_mutex_lock(&sysctl_lock);
+	for (int k = 0; k < n; k++)
+		sysctl_lowmem_reserve_ratio[types[k]] = v[k] < 1 ? 0 : (int)v[k];
+	if (mmfs_booted)
+		setup_per_zone_lowmem_reserve();
+	pthread_mutex_unlock(&sysctl_lock);
+	return 0;
+}
+
+int mmfs_set_percpu_pagelist_high_fraction(long v)
+{
+	struct zone *zone;
+
+	if (v < 0 || v > INT_MAX || (v && v < MIN_PERCPU_PAGELIST_HIGH_FRACTION))
+		return -EINVAL;
+	pthread_mutex_lock(&sysctl_lock);
+	percpu_pagelist_high_fraction = (int)v;
+	if (mmfs_booted) {
+		for_each_populated_zone(zone)
+			zone_set_pageset_high_and_batch(zone, 0);
+	}
+	pthread_mutex_unlock(&sysctl_lock);
+	return 0;
+}
+
+/* ===================================================== page flags names */
+
+static const struct { unsigned long mask; const char *name; } pageflag_names[] = {
+	{ 1UL << PG_locked, "locked" },
+	{ 1UL << PG_waiters, "waiters" },
+	{ 1UL << PG_error, "error" },
+	{ 1UL << PG_referenced, "referenced" },
+	{ 1UL << PG_uptodate, "uptodate" },
+	{ 1UL << PG_dirty, "dirty" },
+	{ 1UL << PG_lru, "lru" },
+	{ 1UL << PG_active, "active" },
+	{ 1UL << PG_workingset, "workingset" },
+	{ 1UL << PG_slab, "slab" },
+	{ 1UL << PG_owner_priv_1, "owner_priv_1" },
+	{ 1UL << PG_arch_1, "arch_1" },
+	{ 1UL << PG_reserved, "reserved" },
+	{ 1UL << PG_private, "private" },
+	{ 1UL << PG_private_2, "private_2" },
+	{ 1UL << PG_writeback, "writeback" },
+	{ 1UL << PG_head, "head" },
+	{ 1UL << PG_mappedtodisk, "mappedtodisk" },
+	{ 1UL << PG_reclaim, "reclaim" },
+	{ 1UL << PG_swapbacked, "swapbacked" },
+	{ 1UL << PG_unevictable, "unevictable" },
+	{ 1UL << PG_mlocked, "mlocked" },
+};
+
+/**
+ * page_flags_format - %pGp of @page: the flag names of page->flags, then
+ * node= and zone= fields, then the page type (buddy, table, ...) if any
+ *
+ * Return: the length of the full text.
+ */
+int page_flags_format(const struct page *page, char *buf, size_t len)
+{
+	unsigned long flags = page->flags & PAGEFLAGS_MASK;
+	size_t n = 0;
+	bool first = true;
+
+#define APPEND(...) do { int __r = snprintf(buf + min(n, len), n < len ? len - n : 0, __VA_ARGS__); \
+			 if (__r > 0) n += (size_t)__r; } while (0)
+	if (len)
+		buf[0] = '\0';
+	for (size_t i = 0; i < ARRAY_SIZE(pageflag_names); i++) {
+		if (!(flags & pageflag_names[i].mask))
+			continue;
+		APPEND("%s%s", first ? "" : "|", pageflag_names[i].name);
+		first = false;
+		flags &= ~pageflag_names[i].mask;
+	}
+	if (flags) {
+		APPEND("%s%#lx", first ? "" : "|", flags);
+		first = false;
+	}
+	APPEND("%snode=%d|zone=%d", first ? "" : "|", page_to_nid(page), (int)page_zonenum(page));
+	if ((page->page_type & PAGE_TYPE_BASE) == PAGE_TYPE_BASE && page->page_type != 0xffffffffu) {
+		if (PageBuddy(page))
+			APPEND("|buddy");
+		if (PageOffline(page))
+			APPEND("|offline");
+		if (PageTable(page))
+			APPEND("|table");
+		if (PageGuard(page))
+			APPEND("|guard");
+	}
+#undef APPEND
+	return (int)n;
+}
+
+/* ===================================================== debug helpers */
+
+/* For debug.c's lookup and validate: where is a pcp page?  -1 if none.
+ * Caller should have drained or accept a racy answer. */
+int mmfs_pcp_find_page(const struct page *page, int *cpu_out)
+{
+	struct zone *zone = page_zone(page);
+
+	if (!zone->per_cpu_pageset)
+		return -1;
+	for (unsigned int cpu = 0; cpu < nr_cpu_ids; cpu++) {
+		struct per_cpu_pages *pcp = &zone->per_cpu_pageset[cpu];
+		struct page *p;
+		int found = -1;
+
+		spin_lock(&pcp->lock);
+		for (int i = 0; i < NR_PCP_LISTS && found < 0; i++)
+			list_for_each_entry(p, &pcp->lists[i], lru)
+				if (p == page) {
+					found = (int)pindex_to_order((unsigned int)i);
+					break;
+				}
+		spin_unlock(&pcp->lock);
+		if (found >= 0) {
+			if (cpu_out)
+				*cpu_out = (int)cpu;
+			return found;
+		}
+	}
+	return -1;
+}
+
+unsigned int mmfs_pcp_pindex_to_order(unsigned int pindex)
+{
+	return pindex_to_order(pindex);
+}

@@ -1,3 +1,207 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* page_owner.c - owned by the mm-core work (issue 2); to be written. */
-#include "mm.h"
+/*
+ * page_owner.c - who allocated each block (mm/page_owner.c over a
+ * page_ext-like side array, mm/page_ext.c).
+ *
+ * One struct page_owner per pfn, kept per present 128 MiB section (a
+ * section without RAM costs a NULL pointer).  The record of a block's head
+ * is "live" from post_alloc_hook (set_page_owner) to free_pages_prepare
+ * (reset_page_owner); the allocator also keeps the block's order here so
+ * put_page() can free a non-compound block whole (MMFS, see mm.h).
+ *
+ * Locking: none of its own.  A record is written by the allocating thread
+ * before the block is handed out and by the freeing thread after the last
+ * reference is gone; readers (frames/ listing, lookup) may see a record
+ * change under them, as /sys/kernel/debug/page_owner readers do.
+ *
+ * MMFS: times come from the coarse real-time clock (one vDSO read, ~4 ms
+ * resolution) so the allocation fast path stays cheap; ts_nsec is that time
+ * on the log's clock.
+ */
+#include "internal.h"
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static struct page_owner **po_section;	/* [po_nr_sections], NULL = no RAM */
+static unsigned long po_nr_sections;
+static uint64_t wall_at_boot;		/* CLOCK_REALTIME_COARSE at ktime 0 */
+
+static __always_inline struct page_owner *__pfn_owner(unsigned long pfn)
+{
+	unsigned long sec = pfn >> PFN_SECTION_SHIFT;
+
+	if (unlikely(sec >= po_nr_sections || !po_section[sec]))
+		return NULL;
+	return &po_section[sec][pfn & (PAGES_PER_SECTION - 1)];
+}
+
+/**
+ * page_ext_init - allocate the side array for every present section
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int page_ext_init(void)
+{
+	unsigned long sec, nr = (max_pfn + PAGES_PER_SECTION - 1) >> PFN_SECTION_SHIFT;
+	struct timespec ts;
+
+	page_ext_shutdown();
+	po_section = calloc(nr ? nr : 1, sizeof(*po_section));
+	if (!po_section)
+		return -ENOMEM;
+	po_nr_sections = nr;
+	for (sec = 0; sec < nr; sec++) {
+		bool present = sec < mmfs_nr_sections &&
+			       mmfs_section_state[sec] != MMFS_SECTION_NONE;
+
+		if (!present)
+			continue;
+		/* calloc of a large block is lazily backed: pages of records
+		 * are only touched when their pfns are allocated */
+		po_section[sec] = calloc(PAGES_PER_SECTION, sizeof(struct page_owner));
+		if (!po_section[sec]) {
+			page_ext_shutdown();
+			return -ENOMEM;
+		}
+	}
+	clock_gettime(CLOCK_REALTIME_COARSE, &ts);
+	wall_at_boot = (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec - mmfs_ktime_ns();
+	return 0;
+}
+
+void page_ext_shutdown(void)
+{
+	if (po_section) {
+		for (unsigned long s = 0; s < po_nr_sections; s++)
+			free(po_section[s]);
+		free(po_section);
+	}
+	po_section = NULL;
+	po_nr_sections = 0;
+}
+
+/**
+ * set_page_owner - record the allocation of a block (post_alloc_hook)
+ * @page: head
+ * @order: its order
+ * @gfp: the request's gfp
+ */
+void set_page_owner(struct page *page, unsigned int order, gfp_t gfp)
+{
+	struct page_owner *po = __pfn_owner(page_to_pfn(page));
+	struct timespec ts;
+	uint64_t wall;
+
+	if (unlikely(!po))
+		return;
+	clock_gettime(CLOCK_REALTIME_COARSE, &ts);
+	wall = (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+	po->wall_ns = wall;
+	po->ts_nsec = wall > wall_at_boot ? wall - wall_at_boot : 0;
+	po->gfp_mask = gfp;
+	po->order = (short)order;
+	po->last_migrate_reason = -1;
+	po->pid = current->pid;
+	po->uid = current->uid;
+	memcpy(po->comm, current->comm, sizeof(po->comm));
+	po->kind = MMFS_OWNER_KERNEL;
+	po->owner_id = 0;
+	po->fs_private = NULL;
+	po->owner_dropped = 0;
+	__atomic_store_n(&po->live, 1, __ATOMIC_RELEASE);
+}
+
+/**
+ * reset_page_owner - the block at @page is being freed (free_pages_prepare)
+ */
+void reset_page_owner(struct page *page, unsigned int order)
+{
+	struct page_owner *po = __pfn_owner(page_to_pfn(page));
+
+	if (unlikely(!po))
+		return;
+	__atomic_store_n(&po->live, 0, __ATOMIC_RELEASE);
+	po->order = -1;
+	po->fs_private = NULL;
+}
+
+/**
+ * get_page_owner - the record of an allocated block's head, else NULL
+ */
+struct page_owner *get_page_owner(const struct page *head)
+{
+	struct page_owner *po;
+
+	if (!head)
+		return NULL;
+	po = __pfn_owner(page_to_pfn(head));
+	if (!po || !__atomic_load_n(&po->live, __ATOMIC_ACQUIRE))
+		return NULL;
+	return po;
+}
+
+/**
+ * mmfs_set_owner - say what an allocated block is for
+ * @head: the block's head
+ * @kind: MMFS_OWNER_*
+ * @id: uid for user blocks, pid for page tables
+ */
+void mmfs_set_owner(struct page *head, enum mmfs_owner_kind kind, long id)
+{
+	struct page_owner *po = get_page_owner(head);
+
+	if (!po)
+		return;
+	po->kind = kind;
+	po->owner_id = id;
+}
+
+/**
+ * mmfs_next_allocated_block - the first allocated block head at or after
+ * @pfn (blocks whose owner already freed them, pinned only, are skipped)
+ *
+ * Skips free buddy blocks and allocated blocks by their order and missing
+ * sections whole.  Return: the head pfn, or -1UL.
+ */
+unsigned long mmfs_next_allocated_block(unsigned long pfn)
+{
+	while (pfn < max_pfn) {
+		unsigned long sec = pfn >> PFN_SECTION_SHIFT;
+		struct page_owner *po;
+		struct page *page;
+
+		if (sec >= po_nr_sections)
+			break;
+		if (!po_section[sec]) {
+			pfn = (sec + 1) << PFN_SECTION_SHIFT;
+			continue;
+		}
+		po = &po_section[sec][pfn & (PAGES_PER_SECTION - 1)];
+		if (__atomic_load_n(&po->live, __ATOMIC_ACQUIRE)) {
+			short order = READ_ONCE(po->order);
+
+			if (!READ_ONCE(po->owner_dropped))
+				return pfn;
+			if (order < 0 || order >= MAX_ORDER)
+				order = 0;
+			pfn = ALIGN_DOWN(pfn, 1UL << order) + (1UL << order);
+			continue;
+		}
+		if (!pfn_valid(pfn)) {
+			pfn++;
+			continue;
+		}
+		page = pfn_to_page(pfn);
+		if (PageBuddy(page)) {
+			unsigned long order = READ_ONCE(page->private);
+
+			if (order >= MAX_ORDER)
+				order = 0;
+			pfn = ALIGN_DOWN(pfn, 1UL << order) + (1UL << order);
+			continue;
+		}
+		pfn++;
+	}
+	return -1UL;
+}

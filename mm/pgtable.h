@@ -42,4 +42,12 @@ long mmfs_pid_pagemap_read(int pid, uint64_t off, void *buf, size_t len);
 /* Drop every mapping of pid (its client went away). */
 void mmfs_pid_release_all(int pid);
 
+/* ---- added by the page-table/GUP work (issue 5) ---- */
+/* Exact FOLL_PIN pins held on the block headed by page (also for
+ * non-compound blocks, where refcount / 1024 is only an estimate). */
+int mmfs_page_pincount(const struct page *page);
+/* Registry generation of pid's address space (changes when a reused pid
+ * gets a new one), 0 if none: for inode generations of pids/PID. */
+unsigned long mmfs_pid_generation(int pid);
+
 #endif /* MMFS_PGTABLE_H */

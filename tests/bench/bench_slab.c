@@ -1,0 +1,354 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * bench_slab.c - speed and memory of the slab layer against malloc
+ * implementations.  Prints
+ *   BENCH name=<id> ns_per_op=<median> baseline=<what> baseline_ns=<median> ratio=<ours/baseline>
+ * lines (and, for memory, bytes_per_live_byte in place of ns).  Never
+ * asserts times.
+ *
+ * Baselines: each malloc replacement runs in its own process: this program
+ * re-executes itself with LD_PRELOAD=<libmimalloc|libjemalloc> and
+ * "--baseline WORKLOAD", and reads the one number it prints.  (MMFS: the
+ * shared bench_common.h mechanism was not there when this was written.)
+ *
+ * Workloads (the same on both sides, same seeds):
+ *   alloc_free_64   kmem_cache_alloc + kmem_cache_free of a 64-byte object / malloc(64) + free
+ *   mixed           random sizes 8..4096, batches of 1000 allocations then 1000 frees
+ *   2threads        alloc_free_64 on two threads at once; ns per op of the pair
+ *   memory          100000 random sizes 8..4096, every other one freed:
+ *                   footprint / live bytes (slab pages vs jemalloc stats.resident)
+ */
+#include "slab.h"
+#include <dlfcn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#define RUNS		7
+#define PAIR_ITERS	2000000L
+#define MIXED_BATCH	1000
+#define MIXED_ROUNDS	400
+#define MEM_OBJS	100000
+
+static const char * const mimalloc_paths[] = {
+	"/usr/lib/x86_64-linux-gnu/libmimalloc.so.2", "/usr/lib/x86_64-linux-gnu/libmimalloc.so",
+	"/usr/local/lib/libmimalloc.so", NULL };
+static const char * const jemalloc_paths[] = {
+	"/usr/lib/x86_64-linux-gnu/libjemalloc.so.2", "/usr/lib/x86_64-linux-gnu/libjemalloc.so",
+	"/usr/local/lib/libjemalloc.so", NULL };
+
+static double now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static double median(double *v, int n)
+{
+	qsort(v, (size_t)n, sizeof(double), cmp_double);
+	return v[n / 2];
+}
+
+static uint64_t xorshift(uint64_t *s)
+{
+	uint64_t x = *s;
+
+	x ^= x << 13;
+	x ^= x >> 7;
+	x ^= x << 17;
+	return *s = x;
+}
+
+/* --------------------------------------------------------- the workloads */
+struct ops {
+	void *(*alloc)(size_t size);	/* size used by mixed / memory */
+	void (*free)(void *p);
+};
+
+static double run_pairs(const struct ops *o, long iters)
+{
+	double t0 = now_ns();
+
+	for (long i = 0; i < iters; i++) {
+		void *p = o->alloc(64);
+
+		__asm__ volatile("" : : "r"(p) : "memory");
+		o->free(p);
+	}
+	return (now_ns() - t0) / (double)iters;
+}
+
+static double run_mixed(const struct ops *o)
+{
+	static void *ptrs[MIXED_BATCH];
+	uint64_t rng = 42;
+	double t0 = now_ns();
+
+	for (int r = 0; r < MIXED_ROUNDS; r++) {
+		for (int i = 0; i < MIXED_BATCH; i++) {
+			size_t size = 8 + (size_t)(xorshift(&rng) % (4096 - 8 + 1));
+
+			ptrs[i] = o->alloc(size);
+			*(volatile char *)ptrs[i] = 1;
+		}
+		for (int i = 0; i < MIXED_BATCH; i++)
+			o->free(ptrs[i]);
+	}
+	return (now_ns() - t0) / ((double)MIXED_ROUNDS * MIXED_BATCH);
+}
+
+struct thread_arg {
+	const struct ops *o;
+	long iters;
+	double ns;
+};
+
+static void *pair_thread(void *arg)
+{
+	struct thread_arg *a = arg;
+
+	a->ns = run_pairs(a->o, a->iters);
+	return NULL;
+}
+
+/* two threads at once: wall ns per pair over both threads' pairs */
+static double run_2threads(const struct ops *o, long iters)
+{
+	pthread_t t[2];
+	struct thread_arg a[2] = { { o, iters, 0 }, { o, iters, 0 } };
+	double t0 = now_ns();
+
+	for (int i = 0; i < 2; i++)
+		pthread_create(&t[i], NULL, pair_thread, &a[i]);
+	for (int i = 0; i < 2; i++)
+		pthread_join(t[i], NULL);
+	return (now_ns() - t0) / (2.0 * (double)iters);
+}
+
+/* live bytes after the memory workload; the pointers stay allocated */
+static double run_memory(const struct ops *o, void **ptrs)
+{
+	uint64_t rng = 7;
+	double live = 0;
+
+	for (int i = 0; i < MEM_OBJS; i++) {
+		size_t size = 8 + (size_t)(xorshift(&rng) % (4096 - 8 + 1));
+
+		ptrs[i] = o->alloc(size);
+		memset(ptrs[i], 1, size);
+		if (i % 2 == 0)
+			live += (double)size;
+	}
+	for (int i = 1; i < MEM_OBJS; i += 2)
+		o->free(ptrs[i]);
+	return live;
+}
+
+static double median_of(double (*fn)(const struct ops *, long), const struct ops *o, long iters)
+{
+	double v[RUNS];
+
+	for (int i = 0; i < RUNS; i++)
+		v[i] = fn(o, iters);
+	return median(v, RUNS);
+}
+
+static double mixed_adapter(const struct ops *o, long iters)
+{
+	(void)iters;
+	return run_mixed(o);
+}
+
+/* ------------------------------------------------------ baseline process */
+static void *libc_alloc(size_t size) { return malloc(size); }
+static void libc_free(void *p) { free(p); }
+static const struct ops libc_ops = { libc_alloc, libc_free };
+
+/* resident bytes of the preloaded allocator (jemalloc's stats.resident) */
+static double allocator_resident(void)
+{
+	int (*mallctl)(const char *, void *, size_t *, void *, size_t) =
+		(int (*)(const char *, void *, size_t *, void *, size_t))dlsym(RTLD_DEFAULT, "mallctl");
+	uint64_t epoch = 1;
+	size_t resident = 0, sz = sizeof(epoch);
+
+	if (!mallctl)
+		return -1;
+	mallctl("epoch", &epoch, &sz, &epoch, sz);
+	sz = sizeof(resident);
+	if (mallctl("stats.resident", &resident, &sz, NULL, 0))
+		return -1;
+	return (double)resident;
+}
+
+static int baseline_main(const char *what)
+{
+	double r = -1;
+
+	if (!strcmp(what, "alloc_free_64"))
+		r = median_of(run_pairs, &libc_ops, PAIR_ITERS);
+	else if (!strcmp(what, "mixed"))
+		r = median_of(mixed_adapter, &libc_ops, 0);
+	else if (!strcmp(what, "2threads"))
+		r = median_of(run_2threads, &libc_ops, PAIR_ITERS / 2);
+	else if (!strcmp(what, "1thread"))
+		r = median_of(run_pairs, &libc_ops, PAIR_ITERS / 2);
+	else if (!strcmp(what, "memory")) {
+		void **ptrs = calloc(MEM_OBJS, sizeof(void *));
+		double before = allocator_resident();
+		double live = run_memory(&libc_ops, ptrs);
+		double after = allocator_resident();
+
+		r = (before < 0 || after < 0) ? -1 : (after - before) / live;
+	}
+	printf("%.4f\n", r);
+	return 0;
+}
+
+/* Run this program under LD_PRELOAD=lib with --baseline what: the number, or -1. */
+static double baseline(const char *self, const char * const *paths, const char *what)
+{
+	const char *lib = NULL;
+	char cmd[1024];
+	double v = -1;
+	FILE *f;
+
+	if (paths) {
+		for (int i = 0; paths[i]; i++)
+			if (!access(paths[i], R_OK)) {
+				lib = paths[i];
+				break;
+			}
+		if (!lib)
+			return -1;
+		snprintf(cmd, sizeof(cmd), "LD_PRELOAD=%s '%s' --baseline %s", lib, self, what);
+	} else {
+		snprintf(cmd, sizeof(cmd), "'%s' --baseline %s", self, what);
+	}
+	f = popen(cmd, "r");
+	if (!f)
+		return -1;
+	if (fscanf(f, "%lf", &v) != 1)
+		v = -1;
+	pclose(f);
+	return v;
+}
+
+static void report(const char *name, double ours, const char *base, double base_ns)
+{
+	if (base_ns > 0)
+		printf("BENCH name=%s ns_per_op=%.2f baseline=%s baseline_ns=%.2f ratio=%.2f\n",
+		       name, ours, base, base_ns, ours / base_ns);
+	else
+		printf("BENCH name=%s ns_per_op=%.2f baseline=%s baseline_ns=NA ratio=NA\n",
+		       name, ours, base);
+	fflush(stdout);
+}
+
+/* ------------------------------------------------------------------ ours */
+static struct kmem_cache *cache64;
+
+static void *slab_alloc64(size_t size) { (void)size; return kmem_cache_alloc(cache64, GFP_KERNEL); }
+static void slab_free64(void *p) { kmem_cache_free(cache64, p); }
+static const struct ops slab_ops64 = { slab_alloc64, slab_free64 };
+static void *kmalloc_alloc(size_t size) { return kmalloc(size, GFP_KERNEL); }
+static void kmalloc_free(void *p) { kfree(p); }
+static const struct ops kmalloc_ops = { kmalloc_alloc, kmalloc_free };
+
+static int boot(const char *cpus, int init_on_alloc)
+{
+	struct mm_config cfg;
+	char err[256] = "";
+
+	mm_config_default(&cfg);
+	mm_config_parse(&cfg, "mem", "512M", err, sizeof(err));
+	mm_config_parse(&cfg, "cpus", cpus, err, sizeof(err));
+	cfg.init_on_alloc = init_on_alloc;
+	if (mm_boot(&cfg, err, sizeof(err))) {
+		fprintf(stderr, "bench_slab: boot failed: %s\n", err);
+		return -1;
+	}
+	cache64 = kmem_cache_create("bench-64", 64, 0, 0, NULL);
+	return cache64 ? 0 : -1;
+}
+
+int main(int argc, char **argv)
+{
+	char self[4096];
+	ssize_t n;
+	double ours, b_mi, b_glibc, b_je, one, two;
+
+	if (argc == 3 && !strcmp(argv[1], "--baseline"))
+		return baseline_main(argv[2]);
+	n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	if (n <= 0)
+		return 1;
+	self[n] = '\0';
+
+	/* init_on_alloc=0 so both sides hand out unzeroed memory */
+	if (boot("2", 0))
+		return 1;
+	ours = median_of(run_pairs, &slab_ops64, PAIR_ITERS);
+	b_mi = baseline(self, mimalloc_paths, "alloc_free_64");
+	b_glibc = baseline(self, NULL, "alloc_free_64");
+	report("slab_alloc_free_64", ours, "mimalloc", b_mi);
+	report("slab_alloc_free_64_glibc", ours, "glibc", b_glibc);
+
+	ours = median_of(mixed_adapter, &kmalloc_ops, 0);
+	report("kmalloc_mixed", ours, "mimalloc", baseline(self, mimalloc_paths, "mixed"));
+	report("kmalloc_mixed_jemalloc", ours, "jemalloc", baseline(self, jemalloc_paths, "mixed"));
+
+	one = median_of(run_pairs, &slab_ops64, PAIR_ITERS / 2);
+	two = median_of(run_2threads, &slab_ops64, PAIR_ITERS / 2);
+	/* ratio < 1 is scaling: the per-pair wall time of 2 threads against 1 */
+	report("slab_2threads", two, "slab_1thread", one);
+	printf("# slab_2threads scaling=%.2fx (throughput 2 threads / 1 thread, target >= 1.8x)\n",
+	       one / two);
+	b_mi = baseline(self, mimalloc_paths, "2threads");
+	report("slab_2threads_mimalloc", two, "mimalloc_2threads", b_mi);
+
+	/* memory: slab pages (NR_SLAB_*, in pages) per live byte */
+	{
+		void **ptrs = calloc(MEM_OBJS, sizeof(void *));
+		double before, after, live, base;
+
+		fold_vm_stats();
+		before = (double)(global_node_page_state(NR_SLAB_UNRECLAIMABLE_B) +
+				  global_node_page_state(NR_SLAB_RECLAIMABLE_B)) * PAGE_SIZE;
+		live = run_memory(&kmalloc_ops, ptrs);
+		fold_vm_stats();
+		after = (double)(global_node_page_state(NR_SLAB_UNRECLAIMABLE_B) +
+				 global_node_page_state(NR_SLAB_RECLAIMABLE_B)) * PAGE_SIZE;
+		base = baseline(self, jemalloc_paths, "memory");
+		if (base > 0)
+			printf("BENCH name=slab_mem_overhead bytes_per_live_byte=%.3f baseline=jemalloc_resident "
+			       "baseline_bytes_per_live_byte=%.3f ratio=%.2f\n", (after - before) / live,
+			       base, (after - before) / live / base);
+		else
+			printf("BENCH name=slab_mem_overhead bytes_per_live_byte=%.3f baseline=jemalloc_resident "
+			       "baseline_bytes_per_live_byte=NA ratio=NA\n", (after - before) / live);
+		for (int i = 0; i < MEM_OBJS; i += 2)
+			kfree(ptrs[i]);
+		free(ptrs);
+	}
+	mm_shutdown();
+
+	/* the default init_on_alloc=1 (every object zeroed) for reference */
+	if (boot("2", 1))
+		return 1;
+	ours = median_of(run_pairs, &slab_ops64, PAIR_ITERS);
+	report("slab_alloc_free_64_init_on_alloc", ours, "glibc", b_glibc);
+	mm_shutdown();
+	return 0;
+}

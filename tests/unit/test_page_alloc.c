@@ -1,0 +1,1343 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * test_page_alloc.c - the buddy allocator: exact free-list counts after
+ * known sequences (split, merge, fallback stealing, NOFRAGMENT, the
+ * highatomic reserve), watermark / lowmem_reserve / batch / high values
+ * against the kernel formulas (kernel-formats §7, its worked example
+ * included), pcp refill and drain, bad input to every checked entry point,
+ * init_on_alloc / init_on_free / __GFP_ZERO, compound pages and refcounts,
+ * fail_page_alloc, warn_alloc, tracepoints, lookup, validate, sysctls.
+ *
+ * The test thread is pinned to one host CPU so "this CPU's pcp" is stable.
+ */
+#include "unit_common.h"
+#include "internal.h"
+#include "trace.h"
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ------------------------------------------------------------ helpers */
+
+struct fl_snap {
+	unsigned long nr[MAX_ORDER][MIGRATE_TYPES];
+	unsigned long nr_free[MAX_ORDER];
+	unsigned long free_pages;
+};
+
+static void snap(struct zone *z, struct fl_snap *s)
+{
+	memset(s, 0, sizeof(*s));
+	spin_lock(&z->lock);
+	for (int o = 0; o < MAX_ORDER; o++) {
+		for (int mt = 0; mt < MIGRATE_TYPES; mt++) {
+			struct list_head *pos;
+
+			list_for_each(pos, &z->free_area[o].free_list[mt])
+				s->nr[o][mt]++;
+		}
+		s->nr_free[o] = z->free_area[o].nr_free;
+	}
+	spin_unlock(&z->lock);
+	s->free_pages = zone_page_state(z, NR_FREE_PAGES);
+}
+
+static bool snap_equal(const struct fl_snap *a, const struct fl_snap *b)
+{
+	return !memcmp(a, b, sizeof(*a));
+}
+
+static void print_snap_diff(const struct fl_snap *a, const struct fl_snap *b)
+{
+	for (int o = 0; o < MAX_ORDER; o++)
+		for (int mt = 0; mt < MIGRATE_TYPES; mt++)
+			if (a->nr[o][mt] != b->nr[o][mt])
+				fprintf(stderr, "  order %d %s: %lu -> %lu\n", o, migratetype_names[mt],
+					a->nr[o][mt], b->nr[o][mt]);
+	if (a->free_pages != b->free_pages)
+		fprintf(stderr, "  NR_FREE_PAGES %lu -> %lu\n", a->free_pages, b->free_pages);
+}
+
+static struct zone *zone_of(int nid, enum zone_type t)
+{
+	return &NODE_DATA(nid)->node_zones[t];
+}
+
+static int count_pageblocks(struct zone *z, int mt)
+{
+	int n = 0;
+
+	for (unsigned long pfn = ALIGN(z->zone_start_pfn, pageblock_nr_pages);
+	     pfn < zone_end_pfn(z); pfn += pageblock_nr_pages)
+		if (pfn_valid(pfn) && page_zone(pfn_to_page(pfn)) == z &&
+		    get_pageblock_migratetype(pfn_to_page(pfn)) == mt)
+			n++;
+	return n;
+}
+
+/* everything that a failed checked call must leave alone */
+struct world {
+	struct fl_snap zs[MAX_NUMNODES][MAX_NR_ZONES];
+	int pcp[MAX_NUMNODES][MAX_NR_ZONES][8];
+};
+
+static void world_snap(struct world *w)
+{
+	memset(w, 0, sizeof(*w));
+	for (int nid = 0; nid < nr_online_nodes; nid++)
+		for (int t = 0; t < MAX_NR_ZONES; t++) {
+			struct zone *z = zone_of(nid, (enum zone_type)t);
+
+			if (!populated_zone(z))
+				continue;
+			snap(z, &w->zs[nid][t]);
+			for (unsigned int c = 0; c < nr_cpu_ids && c < 8; c++)
+				w->pcp[nid][t][c] = z->per_cpu_pageset[c].count;
+		}
+}
+
+static void boot(const char *opts)
+{
+	if (unit_boot(opts))
+		fail_msg("boot %s failed", opts);
+}
+
+static bool log_contains(const char *needle)
+{
+	size_t len;
+	char *log = mm_log_snapshot(&len);
+	bool found = log && strstr(log, needle);
+
+	free(log);
+	return found;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	mm_shutdown();
+	return 0;
+}
+
+/* -------------------------------------------------- split and merge */
+
+static void test_split_and_merge(void **state)
+{
+	struct fl_snap before, after, expect;
+	struct zone *z;
+	struct page *page, *first;
+	int k;
+
+	(void)state;
+	boot("mem=64M,cpus=2");
+	drain_all_pages(NULL);
+	z = zone_of(0, ZONE_NORMAL);
+	snap(z, &before);
+	for (k = 5; k < MAX_ORDER; k++)
+		if (before.nr[k][MIGRATE_MOVABLE])
+			break;
+	assert_true(k < MAX_ORDER);
+	first = list_first_entry(&z->free_area[k].free_list[MIGRATE_MOVABLE], struct page, lru);
+
+	page = alloc_pages(GFP_HIGHUSER_MOVABLE, 5);
+	assert_non_null(page);
+	assert_ptr_equal(page_zone(page), z);
+	/* the lower half of the smallest fitting block, the rest split off */
+	assert_ptr_equal(page, first);
+	snap(z, &after);
+	expect = before;
+	expect.nr[k][MIGRATE_MOVABLE]--;
+	expect.nr_free[k]--;
+	for (int o = 5; o < k; o++) {
+		expect.nr[o][MIGRATE_MOVABLE]++;
+		expect.nr_free[o]++;
+	}
+	expect.free_pages -= 32;
+	if (!snap_equal(&expect, &after)) {
+		print_snap_diff(&expect, &after);
+		fail_msg("split left unexpected free lists");
+	}
+	assert_int_equal(page_ref_count(page), 1);
+	assert_false(PageBuddy(page));
+	assert_true(unit_validate_ok());
+
+	/* merge: freeing restores the lists exactly */
+	__free_pages(page, 5);
+	snap(z, &after);
+	if (!snap_equal(&before, &after)) {
+		print_snap_diff(&before, &after);
+		fail_msg("free did not merge back");
+	}
+	assert_true(PageBuddy(first));
+	assert_int_equal(first->private, k);
+	assert_true(unit_validate_ok());
+}
+
+/* ------------------------------------------ fallback stealing */
+
+static void test_fallback_steal(void **state)
+{
+	struct fl_snap before, after, expect;
+	struct zone *z;
+	struct page *page;
+	int o, mt = -1, rec_blocks, mt_blocks;
+
+	(void)state;
+	boot("mem=64M,cpus=2");
+	drain_all_pages(NULL);
+	z = zone_of(0, ZONE_NORMAL);
+	snap(z, &before);
+	for (o = 0; o < MAX_ORDER; o++)
+		assert_int_equal(before.nr[o][MIGRATE_RECLAIMABLE], 0);
+	/* NOFRAGMENT (preferred Normal): steal only a block >= pageblock_order,
+	 * the largest first, Unmovable before Movable (fallbacks[]) */
+	for (o = MAX_ORDER - 1; o >= pageblock_order; o--) {
+		if (before.nr[o][MIGRATE_UNMOVABLE]) {
+			mt = MIGRATE_UNMOVABLE;
+			break;
+		}
+		if (before.nr[o][MIGRATE_MOVABLE]) {
+			mt = MIGRATE_MOVABLE;
+			break;
+		}
+	}
+	assert_true(mt >= 0);
+	rec_blocks = count_pageblocks(z, MIGRATE_RECLAIMABLE);
+	mt_blocks = count_pageblocks(z, mt);
+
+	mmfs_trace_set_enabled(EV_MM_PAGE_ALLOC_EXTFRAG, true);
+	page = alloc_pages(GFP_KERNEL | __GFP_RECLAIMABLE, 4);
+	mmfs_trace_set_enabled(EV_MM_PAGE_ALLOC_EXTFRAG, false);
+	assert_non_null(page);
+	assert_ptr_equal(page_zone(page), z);
+	snap(z, &after);
+	expect = before;
+	expect.nr[o][mt]--;
+	expect.nr_free[o]--;
+	for (int j = 4; j < o; j++) {
+		expect.nr[j][MIGRATE_RECLAIMABLE]++;
+		expect.nr_free[j]++;
+	}
+	expect.free_pages -= 16;
+	if (!snap_equal(&expect, &after)) {
+		print_snap_diff(&expect, &after);
+		fail_msg("fallback steal left unexpected free lists");
+	}
+	/* the whole block changed owner: 2^(o-9) pageblocks */
+	assert_int_equal(count_pageblocks(z, MIGRATE_RECLAIMABLE), rec_blocks + (1 << (o - pageblock_order)));
+	assert_int_equal(count_pageblocks(z, mt), mt_blocks - (1 << (o - pageblock_order)));
+	assert_int_equal(get_pageblock_migratetype(page), MIGRATE_RECLAIMABLE);
+	{
+		char buf[4096], want[128];
+		long n = mmfs_trace_read(buf, sizeof(buf) - 1, false);
+
+		assert_true(n > 0);
+		buf[n] = '\0';
+		snprintf(want, sizeof(want), "alloc_order=4 fallback_order=%d pageblock_order=9 alloc_migratetype=2 fallback_migratetype=%d fragmenting=0 change_ownership=1", o, mt);
+		if (!strstr(buf, want))
+			fail_msg("extfrag trace: %s (want %s)", buf, want);
+	}
+	assert_true(unit_validate_ok());
+
+	/* freeing merges back, on the Reclaimable list now */
+	__free_pages(page, 4);
+	snap(z, &after);
+	expect = before;
+	expect.nr[o][mt]--;
+	expect.nr[o][MIGRATE_RECLAIMABLE]++;
+	if (!snap_equal(&expect, &after)) {
+		print_snap_diff(&expect, &after);
+		fail_msg("free after steal");
+	}
+	assert_true(unit_validate_ok());
+}
+
+/* ------------------------------------------------------- NOFRAGMENT */
+
+static void test_nofragment(void **state)
+{
+	struct zone *normal;
+	struct page *keep, *page, *held[256];
+	struct fl_snap before, after;
+	int nh = 0;
+
+	(void)state;
+	boot("mem=64M,cpus=2");
+	assert_int_equal(mmfs_set_min_free_kbytes(128), 0);
+	normal = zone_of(0, ZONE_NORMAL);
+	drain_all_pages(NULL);
+	/* leave Movable fragments (orders 0..8) in Normal */
+	keep = alloc_pages(GFP_HIGHUSER_MOVABLE, 0);
+	assert_non_null(keep);
+	assert_ptr_equal(page_zone(keep), normal);
+	/* take every block >= pageblock_order out of Normal */
+	for (;;) {
+		page = alloc_pages(GFP_HIGHUSER_MOVABLE | __GFP_NOWARN, pageblock_order);
+		assert_non_null(page);
+		if (page_zone(page) != normal) {
+			__free_pages(page, pageblock_order);
+			break;
+		}
+		assert_true(nh < 256);
+		held[nh++] = page;
+	}
+	drain_all_pages(NULL);
+	snap(normal, &before);
+	for (int o = 0; o < MAX_ORDER; o++) {
+		assert_int_equal(before.nr[o][MIGRATE_RECLAIMABLE], 0);
+		if (o >= pageblock_order)
+			assert_int_equal(before.nr_free[o], 0);
+	}
+	assert_true(before.free_pages > 0);
+
+	/* first pass: Normal may not be fragmented; DMA32 gives a whole block */
+	page = alloc_pages(GFP_KERNEL | __GFP_RECLAIMABLE, 0);
+	assert_non_null(page);
+	assert_int_not_equal(page_zonenum(page), ZONE_NORMAL);
+	drain_all_pages(NULL);
+	snap(normal, &after);
+	if (!snap_equal(&before, &after)) {
+		print_snap_diff(&before, &after);
+		fail_msg("NOFRAGMENT fragmented Normal");
+	}
+	__free_pages(page, 0);
+
+	/* no block >= pageblock_order anywhere: the retry without
+	 * NOFRAGMENT takes a fragment from Normal */
+	for (;;) {
+		page = alloc_pages(GFP_HIGHUSER_MOVABLE | __GFP_NOWARN, pageblock_order);
+		if (!page)
+			break;
+		assert_true(nh < 256);
+		held[nh++] = page;
+	}
+	drain_all_pages(NULL);
+	page = alloc_pages(GFP_KERNEL | __GFP_RECLAIMABLE, 0);
+	assert_non_null(page);
+	assert_int_equal(page_zonenum(page), ZONE_NORMAL);
+	assert_true(unit_validate_ok());
+	__free_pages(page, 0);
+	for (int i = 0; i < nh; i++)
+		__free_pages(held[i], pageblock_order);
+	__free_pages(keep, 0);
+	drain_all_pages(NULL);
+	assert_true(unit_validate_ok());
+}
+
+/* --------------------------------------------------- highatomic */
+
+static void test_highatomic_reserve(void **state)
+{
+	struct zone *z;
+	struct page *page;
+	unsigned long free_n, lowmem = 0, pages_min;
+
+	(void)state;
+	boot("mem=64M,cpus=2");
+	drain_all_pages(NULL);
+	fold_vm_stats();
+	z = zone_of(0, ZONE_NORMAL);
+	free_n = zone_page_state(z, NR_FREE_PAGES);
+	for (int t = 0; t <= ZONE_NORMAL; t++)
+		lowmem += zone_managed_pages(zone_of(0, (enum zone_type)t));
+	/* Normal's min = 1.2 x its free pages: GFP_KERNEL fails everywhere,
+	 * GFP_ATOMIC (min - 1/2 - 1/8) still succeeds */
+	pages_min = free_n * 12 / 10 * lowmem / zone_managed_pages(z) + 1;
+	assert_int_equal(mmfs_set_min_free_kbytes((long)(pages_min * 4)), 0);
+	assert_true(min_wmark_pages(z) > free_n);
+
+	page = alloc_pages(GFP_KERNEL, 1);
+	assert_null(page);
+	assert_true(log_contains("page allocation failure: order:1, mode:0xcc0(GFP_KERNEL), nodemask=(null)"));
+	assert_true(log_contains("Node 0 Normal free:"));
+	assert_true(log_contains("Node 0 Normal: "));
+	assert_true(log_contains("lowmem_reserve[]:"));
+	assert_int_equal(z->nr_reserved_highatomic, 0);
+
+	page = alloc_pages(GFP_ATOMIC, 1);
+	assert_non_null(page);
+	assert_ptr_equal(page_zone(page), z);
+	/* the pageblock is now reserved for high-order atomic requests */
+	assert_int_equal(z->nr_reserved_highatomic, pageblock_nr_pages);
+	assert_int_equal(get_pageblock_migratetype(page), MIGRATE_HIGHATOMIC);
+	assert_int_equal(count_pageblocks(z, MIGRATE_HIGHATOMIC), 1);
+	/* a second one does not reserve more than 1% + 1 pageblock */
+	{
+		struct page *p2 = alloc_pages(GFP_ATOMIC, 1);
+
+		assert_non_null(p2);
+		assert_true(z->nr_reserved_highatomic <= zone_managed_pages(z) / 100 + pageblock_nr_pages);
+		__free_pages(p2, 1);
+	}
+	/* ordinary requests may not use the reserve: they see it as used */
+	__free_pages(page, 1);
+	drain_all_pages(NULL);
+	assert_true(unit_validate_ok());
+	/* a failing request gives the reserve back (unreserve) */
+	assert_int_equal(mmfs_set_min_free_kbytes(128), 0);
+	{
+		struct page *held[64];
+		int nh = 0;
+
+		while (nh < 64 && (held[nh] = alloc_pages(GFP_KERNEL | __GFP_NOWARN, MAX_ORDER - 1)))
+			nh++;
+		/* GFP_KERNEL with retries unreserves before failing */
+		page = alloc_pages(GFP_KERNEL | __GFP_RETRY_MAYFAIL | __GFP_NOWARN, MAX_ORDER - 1);
+		if (page)
+			held[nh++] = page;
+		assert_int_equal(z->nr_reserved_highatomic, 0);
+		for (int i = 0; i < nh; i++)
+			__free_pages(held[i], MAX_ORDER - 1);
+	}
+	drain_all_pages(NULL);
+	assert_true(unit_validate_ok());
+}
+
+/* -------------------------------------------- watermark formulas */
+
+static unsigned long isqrt(unsigned long x)
+{
+	unsigned long r = 0;
+
+	while ((r + 1) * (r + 1) <= x)
+		r++;
+	return r;
+}
+
+struct expect_wm { unsigned long wm[NR_WMARK]; };
+
+static void expect_wmarks(long mfk, struct expect_wm *e /* [nodes][zones] */)
+{
+	unsigned long pages_min = (unsigned long)mfk >> 2, lowmem = 0;
+
+	for (int nid = 0; nid < nr_online_nodes; nid++)
+		for (int t = 0; t < MAX_NR_ZONES; t++)
+			if (zone_type_configured((enum zone_type)t) && t != ZONE_HIGHMEM && t != ZONE_MOVABLE)
+				lowmem += zone_managed_pages(zone_of(nid, (enum zone_type)t));
+	for (int nid = 0; nid < nr_online_nodes; nid++)
+		for (int t = 0; t < MAX_NR_ZONES; t++) {
+			unsigned long m = zone_managed_pages(zone_of(nid, (enum zone_type)t));
+			unsigned long tmp = (unsigned long)((uint64_t)pages_min * m / lowmem), min, gap;
+			struct expect_wm *w = &e[nid * MAX_NR_ZONES + t];
+
+			if (t == ZONE_HIGHMEM || t == ZONE_MOVABLE) {
+				min = m / 1024;
+				min = min < 32 ? 32 : min > 128 ? 128 : min;
+			} else {
+				min = tmp;
+			}
+			gap = m * 10 / 10000;
+			if (tmp / 4 > gap)
+				gap = tmp / 4;
+			w->wm[WMARK_MIN] = min;
+			w->wm[WMARK_LOW] = min + gap;
+			w->wm[WMARK_HIGH] = min + 2 * gap;
+			w->wm[WMARK_PROMO] = min + 3 * gap;
+		}
+}
+
+static void check_formulas(const char *opts, int ncpus)
+{
+	struct expect_wm e[MAX_NUMNODES * MAX_NR_ZONES];
+	unsigned long lowmem_kb = 0, nfb = 0, rec;
+	long mfk;
+	int nz = 0;
+
+	boot(opts);
+	for (int nid = 0; nid < nr_online_nodes; nid++)
+		for (int t = 0; t <= ZONE_NORMAL; t++) {
+			struct zone *z = zone_of(nid, (enum zone_type)t);
+
+			lowmem_kb += zone_managed_pages(z) * 4;
+			if (populated_zone(z))
+				nz++;
+		}
+	mfk = (long)isqrt(lowmem_kb * 16);
+	mfk = mfk < 128 ? 128 : mfk > 262144 ? 262144 : mfk;
+	expect_wmarks(mfk, e);
+	/* khugepaged: 11 pageblocks per zone, at most 5% of lowmem */
+	for (int nid = 0; nid < nr_online_nodes; nid++)
+		for (int t = 0; t <= ZONE_NORMAL; t++) {
+			unsigned long m = zone_managed_pages(zone_of(nid, (enum zone_type)t));
+			unsigned long h = e[nid * MAX_NR_ZONES + t].wm[WMARK_HIGH];
+
+			if (m > h)
+				nfb += m - h;
+		}
+	rec = 512UL * (unsigned long)nz * 2 + 512UL * (unsigned long)nz * 9;
+	if (rec > nfb / 20)
+		rec = nfb / 20;
+	rec *= 4;
+	if ((long)rec > mfk)
+		mfk = (long)rec;
+	assert_int_equal(min_free_kbytes, mfk);
+	expect_wmarks(mfk, e);
+	for (int nid = 0; nid < nr_online_nodes; nid++) {
+		for (int t = 0; t < MAX_NR_ZONES; t++) {
+			struct zone *z = zone_of(nid, (enum zone_type)t);
+			struct expect_wm *w = &e[nid * MAX_NR_ZONES + t];
+			unsigned long sum = 0;
+			int batch, hmin, hmax, ncpu_node = 0;
+
+			if (!zone_type_configured((enum zone_type)t))
+				continue;
+			for (int k = 0; k < NR_WMARK; k++)
+				if (z->_watermark[k] != w->wm[k])
+					fail_msg("%s node %d %s wmark %d: %lu, want %lu", opts, nid, z->name, k,
+						 z->_watermark[k], w->wm[k]);
+			/* lowmem_reserve: upper zones' managed / ratio */
+			for (int j = t + 1; j < MAX_NR_ZONES; j++) {
+				long want;
+
+				sum += zone_managed_pages(zone_of(nid, (enum zone_type)j));
+				want = (!sysctl_lowmem_reserve_ratio[t] || !zone_managed_pages(z)) ? 0 :
+				       (long)(sum / (unsigned long)sysctl_lowmem_reserve_ratio[t]);
+				assert_int_equal(z->lowmem_reserve[j], want);
+			}
+			if (!populated_zone(z))
+				continue;
+			/* pcp batch and high */
+			batch = (int)(zone_managed_pages(z) >> 10);
+			if (batch > 256)
+				batch = 256;
+			batch /= 4;
+			if (batch < 1)
+				batch = 1;
+			batch = (int)rounddown_pow_of_two((unsigned long)(batch + batch / 2)) - 1;
+			if (batch < 1)
+				batch = 1;
+			for (int c = 0; c < ncpus; c++)
+				if (c % nr_online_nodes == nid)
+					ncpu_node++;
+			if (!ncpu_node)
+				ncpu_node = ncpus;
+			hmin = (int)(w->wm[WMARK_LOW] / (unsigned long)ncpu_node);
+			if (hmin < 4 * batch)
+				hmin = 4 * batch;
+			hmax = (int)(zone_managed_pages(z) / 8 / (unsigned long)ncpu_node);
+			if (hmax < 4 * batch)
+				hmax = 4 * batch;
+			for (unsigned int c = 0; c < nr_cpu_ids; c++) {
+				assert_int_equal(z->per_cpu_pageset[c].batch, batch);
+				assert_int_equal(z->per_cpu_pageset[c].high_min, hmin);
+				assert_int_equal(z->per_cpu_pageset[c].high_max, hmax);
+			}
+		}
+	}
+	/* totalreserve: max protection + high, capped at managed */
+	{
+		unsigned long tr = 0;
+
+		for (int nid = 0; nid < nr_online_nodes; nid++)
+			for (int t = 0; t < MAX_NR_ZONES; t++) {
+				struct zone *z = zone_of(nid, (enum zone_type)t);
+				long max = 0;
+
+				for (int j = t; j < MAX_NR_ZONES; j++)
+					if (z->lowmem_reserve[j] > max)
+						max = z->lowmem_reserve[j];
+				max += (long)high_wmark_pages(z);
+				if (max > (long)zone_managed_pages(z))
+					max = (long)zone_managed_pages(z);
+				tr += (unsigned long)max;
+			}
+		assert_int_equal(totalreserve_pages, tr);
+	}
+	/* nr_free_buffer_pages: managed - high over zones <= Normal */
+	{
+		unsigned long want = 0;
+
+		for (int nid = 0; nid < nr_online_nodes; nid++)
+			for (int t = 0; t <= ZONE_NORMAL; t++) {
+				struct zone *z = zone_of(nid, (enum zone_type)t);
+
+				if (zone_managed_pages(z) > high_wmark_pages(z))
+					want += zone_managed_pages(z) - high_wmark_pages(z);
+			}
+		assert_int_equal(nr_free_buffer_pages(), want);
+	}
+	mm_shutdown();
+}
+
+static void test_formulas_sizes(void **state)
+{
+	(void)state;
+	check_formulas("mem=64M,cpus=2", 2);
+	check_formulas("mem=256M,cpus=2", 2);
+	check_formulas("mem=1G,cpus=4", 4);
+	check_formulas("mem=512M,nodes=2,cpus=2", 2);
+	check_formulas("mem=256M,nodes=3,cpus=2", 2);
+	check_formulas("mem=256M,movablecore=64M,cpus=2", 2);
+	check_formulas("mem=256M,highmem=64M,cpus=1", 1);
+	boot("mem=64M");	/* for the teardown */
+}
+
+/* kernel-formats §7.6: the live 6.18 machine's numbers */
+static void test_worked_example(void **state)
+{
+	struct zone *dma, *dma32, *normal, *mov;
+	long saved[MAX_NR_ZONES];
+	static const long ratios[] = { 256, 256, 32, 0 };
+
+	(void)state;
+	boot("mem=256M,cpus=2");
+	dma = zone_of(0, ZONE_DMA);
+	dma32 = zone_of(0, ZONE_DMA32);
+	normal = zone_of(0, ZONE_NORMAL);
+	mov = zone_of(0, ZONE_MOVABLE);
+	for (int t = 0; t < MAX_NR_ZONES; t++)
+		saved[t] = (long)zone_managed_pages(zone_of(0, (enum zone_type)t));
+	atomic_long_set(&dma->managed_pages, 3840);
+	atomic_long_set(&dma32->managed_pages, 772808);
+	atomic_long_set(&normal->managed_pages, 327680);
+	atomic_long_set(&mov->managed_pages, 0);
+	/* boot-time computation, with THP's khugepaged raise */
+	for (int t = 0; t < MAX_NR_ZONES; t++)
+		memset(zone_of(0, (enum zone_type)t)->_watermark, 0, sizeof(dma->_watermark));
+	init_per_zone_wmark_min();
+	assert_int_equal(min_free_kbytes, 67584);
+	assert_int_equal(dma->_watermark[WMARK_MIN], 58);
+	assert_int_equal(dma->_watermark[WMARK_LOW], 72);
+	assert_int_equal(dma->_watermark[WMARK_HIGH], 86);
+	assert_int_equal(dma->_watermark[WMARK_PROMO], 100);
+	assert_int_equal(dma32->_watermark[WMARK_MIN], 11823);
+	assert_int_equal(dma32->_watermark[WMARK_LOW], 14778);
+	assert_int_equal(dma32->_watermark[WMARK_HIGH], 17733);
+	assert_int_equal(dma32->_watermark[WMARK_PROMO], 20688);
+	assert_int_equal(normal->_watermark[WMARK_MIN], 5013);
+	assert_int_equal(normal->_watermark[WMARK_LOW], 6266);
+	assert_int_equal(normal->_watermark[WMARK_HIGH], 7519);
+	assert_int_equal(normal->_watermark[WMARK_PROMO], 8772);
+	assert_int_equal(mov->_watermark[WMARK_MIN], 32);
+	assert_int_equal(mov->_watermark[WMARK_PROMO], 32);
+	/* protection */
+	assert_int_equal(mmfs_set_lowmem_reserve_ratio(ratios, 4), 0);
+	assert_int_equal(dma->lowmem_reserve[ZONE_DMA], 0);
+	assert_int_equal(dma->lowmem_reserve[ZONE_DMA32], 3018);
+	assert_int_equal(dma->lowmem_reserve[ZONE_NORMAL], 4298);
+	assert_int_equal(dma->lowmem_reserve[ZONE_MOVABLE], 4298);
+	assert_int_equal(dma32->lowmem_reserve[ZONE_NORMAL], 1280);
+	assert_int_equal(dma32->lowmem_reserve[ZONE_MOVABLE], 1280);
+	assert_int_equal(normal->lowmem_reserve[ZONE_MOVABLE], 0);
+	assert_int_equal(totalreserve_pages, 30372);
+	/* pcp: batch 63/63/1, high_min 3133/7389/36, high_max 20480/48300/240 */
+	assert_int_equal(normal->per_cpu_pageset[0].batch, 63);
+	assert_int_equal(dma32->per_cpu_pageset[0].batch, 63);
+	assert_int_equal(dma->per_cpu_pageset[0].batch, 1);
+	assert_int_equal(normal->per_cpu_pageset[1].high_min, 3133);
+	assert_int_equal(dma32->per_cpu_pageset[1].high_min, 7389);
+	assert_int_equal(dma->per_cpu_pageset[1].high_min, 36);
+	assert_int_equal(normal->per_cpu_pageset[0].high_max, 20480);
+	assert_int_equal(dma32->per_cpu_pageset[0].high_max, 48300);
+	assert_int_equal(dma->per_cpu_pageset[0].high_max, 240);
+	assert_int_equal(zone_batchsize(normal), 63);
+	assert_int_equal(zone_highsize(normal, 63, 0, 0), 3133);
+	assert_int_equal(zone_highsize(normal, 63, 0, 8), 20480);
+	/* put the real machine back */
+	for (int t = 0; t < MAX_NR_ZONES; t++)
+		atomic_long_set(&zone_of(0, (enum zone_type)t)->managed_pages, saved[t]);
+	mm_config_default(&mm_cfg);
+}
+
+/* ------------------------------------------------------ pcp lists */
+
+static void test_pcp_refill_and_drain(void **state)
+{
+	struct zone *z;
+	struct page *pages[4096];
+	unsigned long free0;
+	struct per_cpu_pages *pcp;
+	int cpu, batch, n = 0;
+
+	(void)state;
+	boot("mem=1G,cpus=2");
+	drain_all_pages(NULL);
+	fold_vm_stats();
+	z = zone_of(0, ZONE_NORMAL);
+	free0 = zone_page_state(z, NR_FREE_PAGES);
+	cpu = smp_processor_id();
+	pcp = &z->per_cpu_pageset[cpu];
+	batch = pcp->batch;
+	assert_int_equal(batch, 31);
+	assert_int_equal(pcp->count, 0);
+	pages[n++] = alloc_pages(GFP_KERNEL, 0);
+	assert_non_null(pages[0]);
+	assert_ptr_equal(page_zone(pages[0]), z);
+	/* one refill of batch pages, one handed out */
+	assert_int_equal(pcp->count, batch - 1);
+	assert_int_equal(zone_page_state(z, NR_FREE_PAGES), free0 - (unsigned long)batch);
+	for (int i = 1; i < batch; i++)
+		pages[n++] = alloc_pages(GFP_KERNEL, 0);
+	assert_int_equal(pcp->count, 0);
+	/* free many: the list never grows past high, the rest goes back */
+	for (int i = 0; i < 4000 - batch; i++) {
+		pages[n] = alloc_pages(GFP_KERNEL, 0);
+		assert_non_null(pages[n]);
+		n++;
+	}
+	for (int i = 0; i < n; i++) {
+		__free_pages(pages[i], 0);
+		assert_true(pcp->count <= pcp->high_max);
+		assert_true(pcp->count <= pcp->high || pcp->high == 0);
+	}
+	assert_true(pcp->count > 0);
+	{
+		char buf[256];
+
+		/* a pcp page is shown as such */
+		struct page *p = list_first_entry(&pcp->lists[MIGRATE_UNMOVABLE], struct page, lru);
+
+		assert_true(mmfs_lookup_pfn(page_to_pfn(p), buf, sizeof(buf)) > 0);
+		assert_non_null(strstr(buf, "state=pcp"));
+	}
+	assert_true(unit_validate_ok());
+	drain_all_pages(NULL);
+	assert_int_equal(pcp->count, 0);
+	assert_int_equal(zone_page_state(z, NR_FREE_PAGES), free0);
+	assert_true(unit_validate_ok());
+	/* counters: pgalloc_normal and pgfree counted per page */
+	{
+		unsigned long ev0[NR_VM_EVENT_ITEMS], ev1[NR_VM_EVENT_ITEMS];
+		unsigned long hit0 = zone_numa_event_state(z, NUMA_HIT);
+		struct page *p;
+
+		mmfs_pcp_fold_stats();
+		all_vm_events(ev0);
+		hit0 = zone_numa_event_state(z, NUMA_HIT);
+		p = alloc_pages(GFP_KERNEL, 3);
+		assert_non_null(p);
+		__free_pages(p, 3);
+		mmfs_pcp_fold_stats();
+		all_vm_events(ev1);
+		assert_int_equal(ev1[PGALLOC_NORMAL] - ev0[PGALLOC_NORMAL], 8);
+		assert_int_equal(ev1[PGFREE] - ev0[PGFREE], 8);
+		assert_int_equal(zone_numa_event_state(z, NUMA_HIT) - hit0, 1);
+	}
+}
+
+/* ---------------------------------------------------- bad input */
+
+static void test_bad_input_changes_nothing(void **state)
+{
+	struct world *before = malloc(sizeof(*before)), *after = malloc(sizeof(*after));
+	struct page *comp, *plain, *out = NULL, *pcp_page;
+	unsigned long cpfn, ppfn, free_pfn = 0;
+	int rc;
+
+	(void)state;
+	boot("mem=64M,cpus=2");
+	assert_int_equal(mmfs_alloc_pages_checked(GFP_KERNEL | __GFP_COMP, 3, NUMA_NO_NODE, &comp), 0);
+	assert_int_equal(mmfs_alloc_pages_checked(GFP_KERNEL, 2, 0, &plain), 0);
+	pcp_page = alloc_pages(GFP_KERNEL, 0);
+	__free_pages(pcp_page, 0);		/* now on this CPU's pcp list */
+	cpfn = page_to_pfn(comp);
+	ppfn = page_to_pfn(plain);
+	{
+		struct zone *z = zone_of(0, ZONE_NORMAL);
+		struct page *fp = list_first_entry(&z->free_area[MAX_ORDER - 1].free_list[MIGRATE_MOVABLE],
+						   struct page, lru);
+		free_pfn = page_to_pfn(fp);
+	}
+	world_snap(before);
+
+	/* alloc: order, gfp, nid, out */
+	assert_int_equal(mmfs_alloc_pages_checked(GFP_KERNEL, -1, 0, &out), -EINVAL);
+	assert_int_equal(mmfs_alloc_pages_checked(GFP_KERNEL, MAX_ORDER, 0, &out), -EINVAL);
+	assert_int_equal(mmfs_alloc_pages_checked(GFP_KERNEL, 1000, 0, &out), -EINVAL);
+	assert_int_equal(mmfs_alloc_pages_checked(__GFP_DMA | __GFP_DMA32, 0, 0, &out), -EINVAL);
+	assert_int_equal(mmfs_alloc_pages_checked(__GFP_DMA32 | __GFP_HIGHMEM, 0, 0, &out), -EINVAL);
+	assert_int_equal(mmfs_alloc_pages_checked(GFP_KERNEL | __GFP_MOVABLE | __GFP_RECLAIMABLE, 0, 0, &out), -EINVAL);
+	assert_int_equal(mmfs_alloc_pages_checked(GFP_KERNEL | 0x200, 0, 0, &out), -EINVAL);
+	assert_int_equal(mmfs_alloc_pages_checked(0xffffffffu, 0, 0, &out), -EINVAL);
+	assert_int_equal(mmfs_alloc_pages_checked(GFP_KERNEL, 0, 1, &out), -EINVAL);
+	assert_int_equal(mmfs_alloc_pages_checked(GFP_KERNEL, 0, -2, &out), -EINVAL);
+	assert_int_equal(mmfs_alloc_pages_checked(GFP_KERNEL, 0, MAX_NUMNODES, &out), -EINVAL);
+	assert_int_equal(mmfs_alloc_pages_checked(GFP_KERNEL, 0, 0, NULL), -EINVAL);
+	assert_null(out);
+	assert_null(__alloc_pages(GFP_KERNEL | __GFP_NOWARN, MAX_ORDER, 0, NULL));
+
+	/* free / get / put of everything that is not an allocated head */
+	{
+		unsigned long bad[] = {
+			-1UL, max_pfn, max_pfn + 12345, 0x10000 /* the PCI-hole gap */,
+			free_pfn, free_pfn + 1, cpfn + 1, cpfn + 7, ppfn + 1, ppfn + 3,
+			page_to_pfn(pcp_page),
+		};
+
+		for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
+			int ref = -77;
+
+			if (mmfs_free_block(bad[i]) != -EINVAL)
+				fail_msg("free_block(%#lx) accepted", bad[i]);
+			if (mmfs_get_page(bad[i], &ref) != -EINVAL)
+				fail_msg("get_page(%#lx) accepted", bad[i]);
+			if (mmfs_put_page(bad[i], &ref) != -EINVAL)
+				fail_msg("put_page(%#lx) accepted", bad[i]);
+			assert_int_equal(ref, -77);
+		}
+	}
+	world_snap(after);
+	assert_memory_equal(before, after, sizeof(*before));
+	assert_int_equal(page_ref_count(comp), 1);
+	assert_int_equal(page_ref_count(plain), 1);
+
+	/* double free */
+	assert_int_equal(mmfs_free_block(cpfn), 0);
+	world_snap(before);
+	assert_int_equal(mmfs_free_block(cpfn), -EINVAL);
+	assert_int_equal(mmfs_get_page(cpfn, &rc), -EINVAL);
+	world_snap(after);
+	assert_memory_equal(before, after, sizeof(*before));
+	assert_int_equal(mmfs_free_block(ppfn), 0);
+
+	/* -ENOMEM once memory is gone */
+	{
+		struct page *held[64];
+		int nh = 0;
+
+		while ((rc = mmfs_alloc_pages_checked(GFP_KERNEL | __GFP_NOWARN, MAX_ORDER - 1, 0,
+						      &held[nh])) == 0)
+			nh++;
+		assert_int_equal(rc, -ENOMEM);
+		assert_true(nh > 0);
+		for (int i = 0; i < nh; i++)
+			assert_int_equal(mmfs_free_block(page_to_pfn(held[i])), 0);
+	}
+	drain_all_pages(NULL);
+	assert_true(unit_validate_ok());
+	free(before);
+	free(after);
+}
+
+/* -------------------------------------------- zeroing on alloc/free */
+
+static bool all_bytes(const void *p, int c, size_t n)
+{
+	const unsigned char *b = p;
+
+	for (size_t i = 0; i < n; i++)
+		if (b[i] != (unsigned char)c)
+			return false;
+	return true;
+}
+
+static void test_init_on_alloc(void **state)
+{
+	struct page *p, *q;
+
+	(void)state;
+	boot("mem=64M,cpus=2,init_on_alloc=1");
+	p = alloc_pages(GFP_KERNEL, 0);
+	memset(page_address(p), 0xa5, PAGE_SIZE);
+	__free_pages(p, 0);
+	q = alloc_pages(GFP_KERNEL, 0);		/* the same page, from the pcp */
+	assert_ptr_equal(p, q);
+	assert_true(all_bytes(page_address(q), 0, PAGE_SIZE));
+	__free_pages(q, 0);
+	assert_int_equal(get_zeroed_page(GFP_KERNEL) != 0, 1);
+	mm_shutdown();
+
+	boot("mem=64M,cpus=2,init_on_alloc=0");
+	p = alloc_pages(GFP_KERNEL, 0);
+	memset(page_address(p), 0xa5, PAGE_SIZE);
+	__free_pages(p, 0);
+	q = alloc_pages(GFP_KERNEL, 0);
+	assert_ptr_equal(p, q);
+	assert_true(all_bytes(page_address(q), 0xa5, PAGE_SIZE));	/* not cleared */
+	__free_pages(q, 0);
+	q = alloc_pages(GFP_KERNEL | __GFP_ZERO, 0);
+	assert_ptr_equal(p, q);
+	assert_true(all_bytes(page_address(q), 0, PAGE_SIZE));
+	memset(page_address(q), 0x11, PAGE_SIZE);
+	free_pages((unsigned long)page_address(q), 0);
+	{
+		unsigned long a = get_zeroed_page(GFP_KERNEL);
+
+		assert_int_equal(a, (unsigned long)page_address(q));
+		assert_true(all_bytes((void *)a, 0, PAGE_SIZE));
+		free_page(a);
+	}
+	/* high order, through the buddy */
+	p = alloc_pages(GFP_KERNEL, 5);
+	memset(page_address(p), 0x33, PAGE_SIZE << 5);
+	__free_pages(p, 5);
+	q = alloc_pages(GFP_KERNEL | __GFP_ZERO, 5);
+	assert_true(all_bytes(page_address(q), 0, PAGE_SIZE << 5));
+	__free_pages(q, 5);
+	assert_true(unit_validate_ok());
+}
+
+static void test_init_on_free(void **state)
+{
+	struct page *p;
+	void *addr;
+
+	(void)state;
+	boot("mem=64M,cpus=2,init_on_alloc=0,init_on_free=1");
+	p = alloc_pages(GFP_KERNEL, 2);
+	addr = page_address(p);
+	memset(addr, 0x77, PAGE_SIZE << 2);
+	__free_pages(p, 2);
+	assert_true(all_bytes(addr, 0, PAGE_SIZE << 2));	/* cleared at free */
+	assert_true(unit_validate_ok());
+}
+
+/* --------------------------------------- compound pages, refcounts */
+
+static void test_compound_and_refcounts(void **state)
+{
+	struct page *head, *plain;
+	struct fl_snap before, after;
+	struct zone *z;
+	int ref = 0;
+
+	(void)state;
+	boot("mem=64M,cpus=2");
+	drain_all_pages(NULL);
+	z = zone_of(0, ZONE_NORMAL);
+	snap(z, &before);
+
+	head = alloc_pages(GFP_KERNEL | __GFP_COMP, 3);
+	assert_non_null(head);
+	assert_true(PageHead(head));
+	assert_false(PageTail(head));
+	assert_int_equal(compound_order(head), 3);
+	assert_int_equal(compound_pincount(head), 0);
+	for (int i = 1; i < 8; i++) {
+		assert_true(PageTail(head + i));
+		assert_ptr_equal(compound_head(head + i), head);
+		assert_int_equal(page_ref_count(head + i), 0);
+	}
+	assert_int_equal(page_ref_count(head), 1);
+	get_page(head + 5);			/* a tail reference is the head's */
+	assert_int_equal(page_ref_count(head), 2);
+	assert_int_equal(mmfs_get_page(page_to_pfn(head), &ref), 0);
+	assert_int_equal(ref, 3);
+	assert_int_equal(mmfs_put_page(page_to_pfn(head), &ref), 0);
+	assert_int_equal(ref, 2);
+	put_page(head + 3);
+	assert_int_equal(page_ref_count(head), 1);
+	put_page(head);				/* last reference: freed */
+	assert_null(get_page_owner(head));
+	assert_false(PageHead(head));
+	assert_false(PageTail(head + 1));
+	drain_all_pages(NULL);
+	snap(z, &after);
+	assert_true(snap_equal(&before, &after));
+
+	/* MMFS: a non-compound block stays whole until its last reference */
+	plain = alloc_pages(GFP_KERNEL, 2);
+	assert_false(PageHead(plain));
+	get_page(plain);
+	assert_int_equal(mmfs_free_block(page_to_pfn(plain)), 0);	/* the owner's ref */
+	assert_int_equal(page_ref_count(plain), 1);
+	assert_non_null(get_page_owner(plain));
+	assert_int_equal(mmfs_free_block(page_to_pfn(plain)), -EINVAL);	/* once */
+	/* not listed any more, but still allocated */
+	for (unsigned long pfn = mmfs_next_allocated_block(0); pfn != -1UL;
+	     pfn = mmfs_next_allocated_block(pfn + 1))
+		assert_int_not_equal(pfn, page_to_pfn(plain));
+	assert_true(unit_validate_ok());
+	assert_int_equal(mmfs_put_page(page_to_pfn(plain), &ref), 0);
+	assert_int_equal(ref, 0);
+	assert_null(get_page_owner(plain));
+	drain_all_pages(NULL);
+	snap(z, &after);
+	assert_true(snap_equal(&before, &after));
+	assert_true(unit_validate_ok());
+}
+
+/* ---------------------------------------------- fail_page_alloc */
+
+static void test_fail_page_alloc(void **state)
+{
+	struct page *p;
+
+	(void)state;
+	boot("mem=64M,cpus=2");
+	atomic_store(&fail_page_alloc.times, 2);
+	atomic_store(&fail_page_alloc.interval, 1);
+	atomic_store(&fail_page_alloc.probability, 100);
+	assert_int_equal(mmfs_alloc_pages_checked(GFP_KERNEL, 0, 0, &p), -ENOMEM);
+	assert_int_equal(mmfs_alloc_pages_checked(GFP_KERNEL, 3, 0, &p), -ENOMEM);
+	assert_int_equal(atomic_load(&fail_page_alloc.times), 0);
+	assert_int_equal(mmfs_alloc_pages_checked(GFP_KERNEL, 0, 0, &p), 0);
+	__free_pages(p, 0);
+	assert_true(log_contains("FAULT_INJECTION: forcing a failure."));
+	assert_true(log_contains("name fail_page_alloc, interval 1, probability 100, space 0, times 2"));
+
+	/* every third, forever */
+	atomic_store(&fail_page_alloc.times, -1);
+	atomic_store(&fail_page_alloc.interval, 3);
+	atomic_store(&fail_page_alloc.count, 0);
+	for (int i = 1; i <= 9; i++) {
+		p = alloc_pages(GFP_KERNEL | __GFP_NOWARN, 0);
+		if (i % 3 == 0) {
+			assert_null(p);
+		} else {
+			assert_non_null(p);
+			__free_pages(p, 0);
+		}
+	}
+	/* __GFP_NOFAIL is never failed */
+	atomic_store(&fail_page_alloc.interval, 1);
+	p = alloc_pages(GFP_KERNEL | __GFP_NOFAIL, 0);
+	assert_non_null(p);
+	__free_pages(p, 0);
+	/* space: the first 8 KiB of requests pass */
+	atomic_store(&fail_page_alloc.space, 8192 + 1);
+	p = alloc_pages(GFP_KERNEL, 0);
+	assert_non_null(p);
+	__free_pages(p, 0);
+	p = alloc_pages(GFP_KERNEL, 0);
+	assert_non_null(p);
+	__free_pages(p, 0);
+	assert_null(alloc_pages(GFP_KERNEL | __GFP_NOWARN, 0));
+	/* probability 0: off */
+	atomic_store(&fail_page_alloc.probability, 0);
+	p = alloc_pages(GFP_KERNEL, 0);
+	assert_non_null(p);
+	__free_pages(p, 0);
+	assert_true(unit_validate_ok());
+}
+
+/* ------------------------------------------------------- warn_alloc */
+
+static void test_warn_alloc(void **state)
+{
+	struct page *held[64];
+	int nh = 0;
+	size_t len0, len1;
+	char *l;
+
+	(void)state;
+	boot("mem=64M,cpus=2");
+	while (nh < 64 && (held[nh] = alloc_pages(GFP_KERNEL | __GFP_NOWARN, MAX_ORDER - 1)))
+		nh++;
+	l = mm_log_snapshot(&len0);
+	free(l);
+	assert_null(alloc_pages(GFP_KERNEL | __GFP_NOWARN, MAX_ORDER - 1));
+	l = mm_log_snapshot(&len1);
+	free(l);
+	assert_int_equal(len0, len1);		/* __GFP_NOWARN: silent */
+	assert_null(alloc_pages(GFP_KERNEL | __GFP_ZERO, MAX_ORDER - 1));
+	assert_true(log_contains(": page allocation failure: order:10, mode:0xdc0(GFP_KERNEL|__GFP_ZERO), nodemask=(null)"));
+	assert_true(log_contains("Mem-Info:"));
+	assert_true(log_contains("Node 0 DMA32 free:"));
+	assert_true(log_contains(" min:"));
+	assert_true(log_contains("*4kB "));
+	assert_true(log_contains("*4096kB "));
+	{
+		unsigned long mask = 1;
+
+		assert_null(__alloc_pages(GFP_KERNEL, MAX_ORDER - 1, 0, &mask));
+		assert_true(log_contains("nodemask=0"));
+	}
+	for (int i = 0; i < nh; i++)
+		__free_pages(held[i], MAX_ORDER - 1);
+	assert_true(unit_validate_ok());
+}
+
+/* ------------------------------------------------------ tracepoints */
+
+static void *blocked_reader(void *arg)
+{
+	char buf[64];
+
+	*(long *)arg = mmfs_trace_read(buf, sizeof(buf), true);
+	return NULL;
+}
+
+static void test_tracepoints(void **state)
+{
+	char buf[8192], want[128];
+	struct page *p;
+	long n;
+
+	(void)state;
+	boot("mem=64M,cpus=2");
+	mmfs_set_current(0, 4321, "tracer");
+	while (mmfs_trace_read(buf, sizeof(buf), false) > 0)
+		;
+	mmfs_trace_set_enabled(EV_MM_PAGE_ALLOC, true);
+	mmfs_trace_set_enabled(EV_MM_PAGE_FREE, true);
+	assert_true(mmfs_trace_is_enabled(EV_MM_PAGE_ALLOC));
+	p = alloc_pages(GFP_KERNEL | __GFP_COMP, 1);
+	__free_pages(p, 1);
+	mmfs_trace_set_enabled(EV_MM_PAGE_ALLOC, false);
+	mmfs_trace_set_enabled(EV_MM_PAGE_FREE, false);
+	n = mmfs_trace_read(buf, sizeof(buf) - 1, false);
+	assert_true(n > 0);
+	buf[n] = '\0';
+	/* prefix: comm right-aligned in 16, pid left in 7, [cpu], flags, time */
+	assert_memory_equal(buf, "          tracer-4321    [00", 28);
+	assert_non_null(strstr(buf, "] ..... "));
+	snprintf(want, sizeof(want), ": mm_page_alloc: page=");
+	assert_non_null(strstr(buf, want));
+	snprintf(want, sizeof(want), " pfn=0x%lx order=1 migratetype=0 gfp_flags=GFP_KERNEL|__GFP_COMP\n",
+		 page_to_pfn(p));
+	assert_non_null(strstr(buf, want));
+	snprintf(want, sizeof(want), ": mm_page_free: page=");
+	assert_non_null(strstr(buf, want));
+	snprintf(want, sizeof(want), " pfn=0x%lx order=1\n", page_to_pfn(p));
+	assert_non_null(strstr(buf, want));
+	{
+		/* page= is 16 hex digits */
+		const char *q = strstr(buf, "page=") + 5;
+
+		for (int i = 0; i < 16; i++)
+			assert_true((q[i] >= '0' && q[i] <= '9') || (q[i] >= 'a' && q[i] <= 'f'));
+		assert_int_equal(q[16], ' ');
+	}
+	assert_int_equal(mmfs_trace_read(buf, sizeof(buf), false), 0);
+	/* a failed allocation traces page=0 pfn=0x0 */
+	mmfs_trace_set_enabled(EV_MM_PAGE_ALLOC, true);
+	assert_null(alloc_pages(GFP_KERNEL | __GFP_NOWARN | __GFP_DMA | __GFP_THISNODE, MAX_ORDER - 1));
+	mmfs_trace_set_enabled(EV_MM_PAGE_ALLOC, false);
+	n = mmfs_trace_read(buf, sizeof(buf) - 1, false);
+	assert_true(n > 0);
+	buf[n] = '\0';
+	assert_non_null(strstr(buf, "page=0000000000000000 pfn=0x0 order=10"));
+	/* a blocked reader is woken */
+	{
+		pthread_t t;
+		long ret = 1;
+
+		pthread_create(&t, NULL, blocked_reader, &ret);
+		for (int i = 0; i < 50 && ret == 1; i++) {
+			struct timespec ts = { 0, 2000000 };
+
+			nanosleep(&ts, NULL);
+			mmfs_trace_wake();
+		}
+		pthread_join(t, NULL);
+		assert_int_equal(ret, -EINTR);
+	}
+	mmfs_set_current(0, 0, "mmfs");
+}
+
+/* ------------------------------------------------ lookup, validate */
+
+static void test_lookup_and_validate(void **state)
+{
+	struct page *p, *comp;
+	char buf[512];
+	struct zone *z;
+	unsigned long fpfn;
+	char *report = NULL;
+
+	(void)state;
+	boot("mem=64M,cpus=2");
+	mmfs_set_current(1000, 777, "looker");
+	p = alloc_pages(GFP_KERNEL, 2);
+	mmfs_set_owner(p, MMFS_OWNER_USER, 1000);
+	comp = alloc_pages(GFP_KERNEL | __GFP_COMP, 1);
+	mmfs_set_current(0, 0, "mmfs");
+	assert_true(mmfs_lookup_pfn(page_to_pfn(p) + 3, buf, sizeof(buf)) > 0);
+	{
+		char want[128];
+
+		snprintf(want, sizeof(want), "pfn=%#lx node=0 zone=%s migratetype=", page_to_pfn(p) + 3,
+			 page_zone(p)->name);
+		assert_memory_equal(buf, want, strlen(want));
+		snprintf(want, sizeof(want), "state=allocated order=2 head=%#lx owner=user:1000 refcount=1",
+			 page_to_pfn(p));
+		assert_non_null(strstr(buf, want));
+		assert_non_null(strstr(buf, "comm=looker"));
+		assert_non_null(strstr(buf, "pid=777"));
+	}
+	assert_true(mmfs_lookup_pfn(page_to_pfn(comp) + 1, buf, sizeof(buf)) > 0);
+	assert_non_null(strstr(buf, "state=allocated order=1"));
+	assert_non_null(strstr(buf, "owner=kernel"));
+	z = zone_of(0, ZONE_NORMAL);
+	drain_all_pages(NULL);
+	fpfn = page_to_pfn(list_first_entry(&z->free_area[MAX_ORDER - 1].free_list[MIGRATE_MOVABLE],
+					    struct page, lru));
+	assert_true(mmfs_lookup_pfn(fpfn + 100, buf, sizeof(buf)) > 0);
+	{
+		char want[64];
+
+		snprintf(want, sizeof(want), "state=buddy order=10 head=%#lx", fpfn);
+		assert_non_null(strstr(buf, want));
+	}
+	assert_int_equal(mmfs_lookup_pfn(0x10000, buf, sizeof(buf)), -EINVAL);	/* hole */
+	assert_int_equal(mmfs_lookup_pfn(max_pfn, buf, sizeof(buf)), -EINVAL);
+	{
+		int n = mmfs_lookup_addr(MMFS_PAGE_OFFSET + (page_to_pfn(p) << PAGE_SHIFT) + 5, buf, sizeof(buf));
+
+		assert_true(n > 0);
+		assert_non_null(strstr(buf, "state=allocated"));
+	}
+
+	/* allocated blocks in pfn order, heads only */
+	{
+		unsigned long pfn, last = 0, found = 0;
+
+		for (pfn = mmfs_next_allocated_block(0); pfn != -1UL; pfn = mmfs_next_allocated_block(pfn + 1)) {
+			assert_true(pfn >= last);
+			last = pfn;
+			assert_non_null(get_page_owner(pfn_to_page(pfn)));
+			if (pfn == page_to_pfn(p) || pfn == page_to_pfn(comp))
+				found++;
+		}
+		assert_int_equal(found, 2);
+	}
+
+	/* validate catches broken invariants, and says which */
+	assert_true(unit_validate_ok());
+	z->free_area[3].nr_free++;
+	assert_true(mm_validate(&report) >= 1);
+	assert_non_null(strstr(report, "nr_free"));
+	free(report);
+	z->free_area[3].nr_free--;
+	{
+		struct page *fp = pfn_to_page(fpfn);
+
+		set_page_count(fp + 7, 1);
+		assert_true(mm_validate(&report) >= 1);
+		assert_non_null(strstr(report, "refcount"));
+		free(report);
+		set_page_count(fp + 7, 0);
+		/* a free page put on a second list */
+		__SetPageBuddy(fp + 512);
+		fp[512].private = 9;
+		assert_true(mm_validate(&report) >= 1);
+		assert_non_null(strstr(report, "on no free list"));
+		free(report);
+		__ClearPageBuddy(fp + 512);
+		fp[512].private = 0;
+	}
+	assert_true(unit_validate_ok());
+	__free_pages(p, 2);
+	__free_pages(comp, 1);
+	assert_true(unit_validate_ok());
+	dump_page(pfn_to_page(fpfn), "test");
+	assert_true(log_contains("page dumped because: test"));
+	assert_true(log_contains("flags: 0x"));
+}
+
+/* ------------------------------------------------------------ sysctls */
+
+static void test_sysctls(void **state)
+{
+	struct zone *z;
+	unsigned long low0;
+	static const long ratio1[] = { 1, 1, 1, 1 };
+
+	(void)state;
+	boot("mem=256M,cpus=2");
+	z = zone_of(0, ZONE_NORMAL);
+	low0 = z->_watermark[WMARK_LOW];
+	assert_int_equal(mmfs_set_watermark_scale_factor(0), -EINVAL);
+	assert_int_equal(mmfs_set_watermark_scale_factor(3001), -EINVAL);
+	assert_int_equal(z->_watermark[WMARK_LOW], low0);
+	assert_int_equal(mmfs_set_watermark_scale_factor(1000), 0);	/* 10% */
+	assert_int_equal(z->_watermark[WMARK_LOW] - z->_watermark[WMARK_MIN],
+			 zone_managed_pages(z) * 1000 / 10000);
+	assert_int_equal(mmfs_set_min_free_kbytes(-1), -EINVAL);
+	assert_int_equal(mmfs_set_min_free_kbytes(4096), 0);
+	assert_int_equal(min_free_kbytes, 4096);
+	assert_int_equal(user_min_free_kbytes, 4096);
+	assert_int_equal(mmfs_set_watermark_boost_factor(-1), -EINVAL);
+	assert_int_equal(mmfs_set_watermark_boost_factor(0), 0);
+	assert_int_equal(watermark_boost_factor, 0);
+	assert_int_equal(mmfs_set_percpu_pagelist_high_fraction(7), -EINVAL);
+	assert_int_equal(mmfs_set_percpu_pagelist_high_fraction(-1), -EINVAL);
+	assert_int_equal(mmfs_set_percpu_pagelist_high_fraction(8), 0);
+	assert_int_equal(z->per_cpu_pageset[0].high_min, z->per_cpu_pageset[0].high_max);
+	{
+		int batch = z->per_cpu_pageset[0].batch;
+		int want = (int)(zone_managed_pages(z) / 8 / 2);
+
+		if (want < 4 * batch)
+			want = 4 * batch;
+		assert_int_equal(z->per_cpu_pageset[0].high_min, want);
+	}
+	assert_int_equal(mmfs_set_percpu_pagelist_high_fraction(0), 0);
+	assert_int_not_equal(z->per_cpu_pageset[0].high_min, z->per_cpu_pageset[0].high_max);
+	assert_int_equal(mmfs_set_lowmem_reserve_ratio(ratio1, 0), -EINVAL);
+	assert_int_equal(mmfs_set_lowmem_reserve_ratio(NULL, 1), -EINVAL);
+	assert_int_equal(mmfs_set_lowmem_reserve_ratio(ratio1, 5), -EINVAL);	/* 4 zone types here */
+	assert_int_equal(mmfs_set_lowmem_reserve_ratio(ratio1, 4), 0);
+	assert_int_equal(zone_of(0, ZONE_DMA)->lowmem_reserve[ZONE_NORMAL],
+			 zone_managed_pages(zone_of(0, ZONE_DMA32)) + zone_managed_pages(z));
+	assert_true(unit_validate_ok());
+}
+
+/* ------------------------------------------------------------- NUMA */
+
+static void test_nodes(void **state)
+{
+	struct page *p;
+	unsigned long hit0, miss0;
+	struct zone *z1;
+
+	(void)state;
+	boot("mem=128M,nodes=2,cpus=2");
+	z1 = zone_of(1, ZONE_NORMAL);
+	assert_true(populated_zone(z1));
+	mmfs_pcp_fold_stats();
+	hit0 = zone_numa_event_state(z1, NUMA_HIT);
+	p = alloc_pages_node(1, GFP_KERNEL | __GFP_THISNODE, 0);
+	assert_non_null(p);
+	assert_int_equal(page_to_nid(p), 1);
+	mmfs_pcp_fold_stats();
+	assert_int_equal(zone_numa_event_state(z1, NUMA_HIT), hit0 + 1);
+	__free_pages(p, 0);
+	/* a nodemask that excludes the preferred node: a miss elsewhere */
+	{
+		unsigned long mask = 1UL << 1;
+		struct zone *zp;
+
+		mmfs_pcp_fold_stats();
+		miss0 = 0;
+		for (int t = 0; t < MAX_NR_ZONES; t++)
+			miss0 += zone_numa_event_state(zone_of(1, (enum zone_type)t), NUMA_MISS);
+		p = __alloc_pages(GFP_KERNEL, 0, 0, &mask);
+		assert_non_null(p);
+		assert_int_equal(page_to_nid(p), 1);
+		zp = page_zone(p);
+		(void)zp;
+		mmfs_pcp_fold_stats();
+		{
+			unsigned long miss1 = 0;
+
+			for (int t = 0; t < MAX_NR_ZONES; t++)
+				miss1 += zone_numa_event_state(zone_of(1, (enum zone_type)t), NUMA_MISS);
+			assert_int_equal(miss1, miss0 + 1);
+		}
+		__free_pages(p, 0);
+	}
+	assert_true(unit_validate_ok());
+}
+
+int main(void)
+{
+	cpu_set_t set;
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_teardown(test_split_and_merge, teardown),
+		cmocka_unit_test_teardown(test_fallback_steal, teardown),
+		cmocka_unit_test_teardown(test_nofragment, teardown),
+		cmocka_unit_test_teardown(test_highatomic_reserve, teardown),
+		cmocka_unit_test_teardown(test_formulas_sizes, teardown),
+		cmocka_unit_test_teardown(test_worked_example, teardown),
+		cmocka_unit_test_teardown(test_pcp_refill_and_drain, teardown),
+		cmocka_unit_test_teardown(test_bad_input_changes_nothing, teardown),
+		cmocka_unit_test_teardown(test_init_on_alloc, teardown),
+		cmocka_unit_test_teardown(test_init_on_free, teardown),
+		cmocka_unit_test_teardown(test_compound_and_refcounts, teardown),
+		cmocka_unit_test_teardown(test_fail_page_alloc, teardown),
+		cmocka_unit_test_teardown(test_warn_alloc, teardown),
+		cmocka_unit_test_teardown(test_tracepoints, teardown),
+		cmocka_unit_test_teardown(test_lookup_and_validate, teardown),
+		cmocka_unit_test_teardown(test_sysctls, teardown),
+		cmocka_unit_test_teardown(test_nodes, teardown),
+	};
+
+	/* one host CPU: "this CPU's pcp" stays the same through a test */
+	CPU_ZERO(&set);
+	CPU_SET(0, &set);
+	sched_setaffinity(0, sizeof(set), &set);
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
