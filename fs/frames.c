@@ -327,18 +327,6 @@ void frames_release(struct mmfs_fh *fh)
 	fh->frame = NULL;
 }
 
-/* Unmount or signal with frames still open: unpin everything before
- * mm_shutdown, as the kernel's exit_mmap would. */
-void frames_release_all(void)
-{
-	struct frame_fh *ff;
-
-	pthread_mutex_lock(&open_frames_lock);
-	list_for_each_entry(ff, &open_frames, link)
-		frame_fh_free(ff);
-	pthread_mutex_unlock(&open_frames_lock);
-}
-
 int frames_unlink(fuse_req_t req, const char *name)
 {
 	const struct fuse_ctx *ctx = fuse_req_ctx(req);

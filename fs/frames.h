@@ -35,7 +35,6 @@ int frames_open(fuse_req_t req, struct mmfs_fh *fh, unsigned long pfn, int flags
 void frames_read(fuse_req_t req, struct mmfs_fh *fh, size_t size, off_t off);
 void frames_write(fuse_req_t req, struct mmfs_fh *fh, const char *buf, size_t size, off_t off);
 void frames_release(struct mmfs_fh *fh);
-void frames_release_all(void);
 int frames_unlink(fuse_req_t req, const char *name);
 /* xattrs: value of user.mm.NAME into buf (length) or -ENODATA */
 int frames_getxattr(unsigned long pfn, const char *name, char *buf, size_t len);

@@ -187,27 +187,30 @@ int main(int argc, char *argv[])
 	int ret = 1;
 
 	memset(&o, 0, sizeof(o));
+	memset(&opts, 0, sizeof(opts));
 	mm_config_default(&o.cfg);
 	if (fuse_parse_cmdline(&args, &opts) != 0)
-		return 1;
+		goto out_args;
 	if (opts.show_help) {
 		usage(argv[0]);
-		return 0;
+		ret = 0;
+		goto out_args;
 	}
 	if (opts.show_version) {
 		printf("mmfs version 0.1.0\n");
 		fuse_lowlevel_version();
-		return 0;
+		ret = 0;
+		goto out_args;
 	}
 	if (fuse_opt_parse(&args, &o, NULL, opt_proc) == -1 || o.bad)
-		return 1;
+		goto out_args;
 	if (!opts.mountpoint) {
 		fprintf(stderr, "mmfs: no mountpoint (usage: %s [options] MOUNTPOINT)\n", argv[0]);
-		return 1;
+		goto out_args;
 	}
 	if (access(opts.mountpoint, F_OK)) {
 		fprintf(stderr, "mmfs: bad mount point '%s': %s\n", opts.mountpoint, strerror(errno));
-		return 1;
+		goto out_args;
 	}
 	if (mmfs_allow_other)	/* permissions are always checked then */
 		fuse_opt_add_arg(&args, "-odefault_permissions");
@@ -222,7 +225,8 @@ int main(int argc, char *argv[])
 	if (ret) {
 		fprintf(stderr, "mmfs: boot failed: %s\n", *err ? err : strerror(-ret));
 		report_status(0);
-		return 1;
+		ret = 1;
+		goto out_args;
 	}
 	{
 		size_t len = 0;
@@ -262,7 +266,7 @@ int main(int argc, char *argv[])
 
 	tracing_stop();
 	mmfs_notify_stop();
-	frames_release_all();
+	mmfs_fh_release_all();		/* unpins what is still open, as exit_mmap */
 out_unmount:
 	fuse_session_unmount(mmfs_se);
 out_signals:
@@ -272,6 +276,7 @@ out_session:
 out_boot:
 	report_status(0);
 	mm_shutdown();
+out_args:
 	free(opts.mountpoint);
 	fuse_opt_free_args(&args);
 	return ret;

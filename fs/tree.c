@@ -430,6 +430,53 @@ static void ents_free(struct dirent_snap *v, size_t n)
 	free(v);
 }
 
+/* ------------------------------------------------------ open handles */
+static pthread_mutex_t fh_lock = PTHREAD_MUTEX_INITIALIZER;
+static LIST_HEAD(all_fhs);
+
+static struct mmfs_fh *fh_new(fuse_ino_t ino, enum fh_type type)
+{
+	struct mmfs_fh *fh = calloc(1, sizeof(*fh));
+
+	if (!fh)
+		return NULL;
+	pthread_mutex_init(&fh->lock, NULL);
+	fh->ino = ino;
+	fh->type = type;
+	pthread_mutex_lock(&fh_lock);
+	list_add(&fh->all, &all_fhs);
+	pthread_mutex_unlock(&fh_lock);
+	return fh;
+}
+
+static void fh_free(struct mmfs_fh *fh)
+{
+	pthread_mutex_lock(&fh_lock);
+	list_del(&fh->all);
+	pthread_mutex_unlock(&fh_lock);
+	if (fh->type == FH_FRAME)
+		frames_release(fh);
+	free(fh->buf);
+	ents_free(fh->ents, fh->nents);
+	pthread_mutex_destroy(&fh->lock);
+	free(fh);
+}
+
+void mmfs_fh_release_all(void)
+{
+	for (;;) {
+		struct mmfs_fh *fh = NULL;
+
+		pthread_mutex_lock(&fh_lock);
+		if (!list_empty(&all_fhs))
+			fh = list_first_entry(&all_fhs, struct mmfs_fh, all);
+		pthread_mutex_unlock(&fh_lock);
+		if (!fh)
+			return;
+		fh_free(fh);
+	}
+}
+
 static unsigned int dtype_of_snode(int i)
 {
 	return snodes[i].type == S_DIR || snodes[i].type == S_GEN ? DT_DIR : DT_REG;
@@ -937,22 +984,18 @@ static void mmfs_opendir(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *
 		fuse_reply_err(req, -ret);
 		return;
 	}
-	fh = calloc(1, sizeof(*fh));
+	fh = fh_new(ino, FH_DIR);
 	if (!fh) {
 		ents_free(e.v, e.n);
 		fuse_reply_err(req, ENOMEM);
 		return;
 	}
-	fh->type = FH_DIR;
-	fh->ino = ino;
 	fh->ents = e.v;
 	fh->nents = e.n;
 	fi->fh = (uintptr_t)fh;
 	fi->cache_readdir = 0;
-	if (fuse_reply_open(req, fi) == -ENOENT) {
-		ents_free(fh->ents, fh->nents);
-		free(fh);
-	}
+	if (fuse_reply_open(req, fi) == -ENOENT)
+		fh_free(fh);
 }
 
 static void mmfs_readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
@@ -997,10 +1040,7 @@ static void mmfs_readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 
 static void mmfs_releasedir(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 {
-	struct mmfs_fh *fh = (struct mmfs_fh *)(uintptr_t)fi->fh;
-
-	ents_free(fh->ents, fh->nents);
-	free(fh);
+	fh_free((struct mmfs_fh *)(uintptr_t)fi->fh);
 	fuse_reply_err(req, 0);
 }
 
@@ -1155,30 +1195,22 @@ static int do_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi, st
 
 static void mmfs_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 {
-	struct mmfs_fh *fh = calloc(1, sizeof(*fh));
+	struct mmfs_fh *fh = fh_new(ino, FH_TEXT);
 	int ret;
 
 	if (!fh) {
 		fuse_reply_err(req, ENOMEM);
 		return;
 	}
-	pthread_mutex_init(&fh->lock, NULL);
-	fh->ino = ino;
 	ret = do_open(req, ino, fi, fh);
 	if (ret) {
-		free(fh->buf);
-		pthread_mutex_destroy(&fh->lock);
-		free(fh);
+		fh_free(fh);
 		fuse_reply_err(req, -ret);
 		return;
 	}
 	fi->fh = (uintptr_t)fh;
-	if (fuse_reply_open(req, fi) == -ENOENT) {	/* interrupted open */
-		if (fh->type == FH_FRAME)
-			frames_release(fh);
-		free(fh->buf);
-		free(fh);
-	}
+	if (fuse_reply_open(req, fi) == -ENOENT)	/* interrupted open */
+		fh_free(fh);
 }
 
 static void mmfs_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
@@ -1262,13 +1294,7 @@ static void mmfs_write(fuse_req_t req, fuse_ino_t ino, const char *buf, size_t s
 
 static void mmfs_release(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 {
-	struct mmfs_fh *fh = (struct mmfs_fh *)(uintptr_t)fi->fh;
-
-	if (fh->type == FH_FRAME)
-		frames_release(fh);
-	free(fh->buf);
-	pthread_mutex_destroy(&fh->lock);
-	free(fh);
+	fh_free((struct mmfs_fh *)(uintptr_t)fi->fh);
 	fuse_reply_err(req, 0);
 }
 
@@ -1342,7 +1368,7 @@ static void mmfs_create(fuse_req_t req, fuse_ino_t parent, const char *name, mod
 	 * cached: open it as usual. */
 	if (!lookup_child(parent, name, &ino)) {
 		struct fuse_entry_param e;
-		struct mmfs_fh *fh = calloc(1, sizeof(*fh));
+		struct mmfs_fh *fh = fh_new(ino, FH_TEXT);
 		struct ninfo ni;
 		int ret;
 
@@ -1350,14 +1376,11 @@ static void mmfs_create(fuse_req_t req, fuse_ino_t parent, const char *name, mod
 			fuse_reply_err(req, ENOMEM);
 			return;
 		}
-		pthread_mutex_init(&fh->lock, NULL);
-		fh->ino = ino;
 		ret = resolve(ino, &ni);
 		if (!ret)
 			ret = do_open(req, ino, fi, fh);
 		if (ret) {
-			free(fh->buf);
-			free(fh);
+			fh_free(fh);
 			fuse_reply_err(req, -ret);
 			return;
 		}
@@ -1370,12 +1393,8 @@ static void mmfs_create(fuse_req_t req, fuse_ino_t parent, const char *name, mod
 		fi->fh = (uintptr_t)fh;
 		if (ni.kind == K_FRAME)
 			known_get(ni.pfn);
-		if (fuse_reply_create(req, &e, fi) == -ENOENT) {
-			if (fh->type == FH_FRAME)
-				frames_release(fh);
-			free(fh->buf);
-			free(fh);
-		}
+		if (fuse_reply_create(req, &e, fi) == -ENOENT)
+			fh_free(fh);
 		return;
 	}
 	mmfs_refuse(req);

@@ -90,6 +90,7 @@ struct mmfs_fh {
 	unsigned int objsize;		/* FH_OBJ */
 	struct dirent_snap *ents;	/* FH_DIR */
 	size_t nents;
+	struct list_head all;		/* every open handle (freed at unmount) */
 };
 
 /* ---- main.c ---- */
@@ -108,6 +109,8 @@ void mmfs_notify_inval_entry(fuse_ino_t parent, const char *name);
 int mmfs_notify_start(void);
 void mmfs_notify_stop(void);
 fuse_ino_t mmfs_frames_dir_ino(void);
+/* The daemon stops: free every handle the kernel never released. */
+void mmfs_fh_release_all(void);
 
 /* ---- seq.c: a growable text buffer (seq_file-like) ---- */
 struct seq_buf {

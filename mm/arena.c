@@ -104,12 +104,12 @@ static bool map_hugetlb(char *addr, size_t len)
 
 /*
  * Back [addr, addr+len) (2 MiB aligned) with as many hugetlb pages as the
- * host gives, first whole, then in halving chunks.  Returns bytes backed;
+ * host gives: first as many as it has free, then in halving chunks.  Returns bytes backed;
  * the rest of the range is left for the fallback (re-mapped by the caller).
  */
 static size_t back_hugetlb(char *addr, size_t len, char **rest)
 {
-	size_t done = 0, chunk = len;
+	size_t done = 0, chunk = min(len, (size_t)mmfs_hugetlb_free_pages() * HPAGE_SIZE);
 
 	while (done < len && chunk >= HPAGE_SIZE) {
 		chunk = min(chunk, len - done);

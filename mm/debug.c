@@ -5,7 +5,8 @@
  * mm/page_alloc.c gathered into one walker, as mimalloc's *_is_valid()),
  * then every subsystem's registered validator; and lookup of a pfn.
  *
- * Lock order while validating a zone: every pcp->lock of the zone, then
+ * Lock order while validating a zone: every pcp->lock of the zone
+ * (mmfs_pcp_lock_all: in rseq mode each taken on its own CPU), then
  * zone->lock (the allocator's order).  Registered validators run with no
  * lock of ours held.  The walk is exact when nothing allocates or frees
  * concurrently; blocks in flight between the free lists and page_owner
@@ -147,11 +148,12 @@ static bool mark_block(struct report *r, struct zone_walk *w, unsigned long pfn,
 
 		if (*s) {
 			violation(r, "%s: pfn 0x%lx is on %s and on %s (%s)", w->zone->name, pfn + i,
-				  names[*s], names[what], where);
+				  names[*s & 0x7f], names[what], where);
 			return false;
 		}
 		*s = what;
 	}
+	w->seen[pfn - w->start] |= 0x80;	/* the block's head */
 	return true;
 }
 
@@ -169,8 +171,7 @@ static void validate_zone(struct report *r, struct zone *zone)
 		violation(r, "%s: validate: out of memory", zone->name);
 		return;
 	}
-	for_each_possible_cpu(cpu)
-		spin_lock(&zone->per_cpu_pageset[cpu].lock);
+	mmfs_pcp_lock_all(zone);
 	spin_lock(&zone->lock);
 
 	/* 1. the free lists */
@@ -309,9 +310,8 @@ static void validate_zone(struct report *r, struct zone *zone)
 			if (mt < 0 || mt >= MIGRATE_TYPES)
 				violation(r, "%s: pageblock at 0x%lx has migratetype %d", zone->name, pfn, mt);
 		}
-		if (PageBuddy(page) && (s != 1 || (page_to_pfn(page) & ((1UL << page->private) - 1))))
-			if (s != 1)
-				violation(r, "%s: pfn 0x%lx is PageBuddy but on no free list", zone->name, pfn);
+		if (PageBuddy(page) && s != (1 | 0x80))
+			violation(r, "%s: pfn 0x%lx is PageBuddy but on no free list", zone->name, pfn);
 		if (s)
 			continue;
 		po = get_page_owner(page);
@@ -325,6 +325,17 @@ static void validate_zone(struct report *r, struct zone *zone)
 			if (page_ref_count(page) <= 0)
 				violation(r, "%s: allocated block 0x%lx has refcount %d", zone->name, pfn,
 					  page_ref_count(page));
+			if (PageHead(page)) {
+				if (compound_order(page) != order)
+					violation(r, "%s: compound 0x%lx has order %u, allocated as %u",
+						  zone->name, pfn, compound_order(page), order);
+				for (unsigned long i = 1; i < (1UL << order); i++)
+					if (compound_head(page + i) != page) {
+						violation(r, "%s: tail 0x%lx of compound 0x%lx has a wrong head",
+							  zone->name, pfn + i, pfn);
+						break;
+					}
+			}
 			if (mark_block(r, &w, pfn, order, 3, "allocated"))
 				alloc_pages += 1UL << order;
 		}
@@ -345,8 +356,7 @@ static void validate_zone(struct report *r, struct zone *zone)
 	}
 
 	spin_unlock(&zone->lock);
-	for_each_possible_cpu(cpu)
-		spin_unlock(&zone->per_cpu_pageset[cpu].lock);
+	mmfs_pcp_unlock_all(zone);
 	free(w.seen);
 }
 

@@ -25,10 +25,10 @@
  *
  * MMFS: VM_IO / VM_PFNMAP VMAs are refused (-EFAULT) exactly as the kernel
  * does.  Frame files are such VMAs; the frame "driver" (mm/mmap.c,
- * mmfs_frame_map) pins the struct page of the block it maps itself with
- * try_grab_page(FOLL_PIN), as a driver pins its own pages before
- * remapping them, after finding the pfn through the page-table walk of the
- * new mapping.
+ * mmfs_frame_map) pins the struct page of the block it maps itself
+ * (mmfs_pin_mapped_block: FOLL_PIN accounting, add-unless-free), as a
+ * driver pins its own pages around remapping them, after finding the pfn
+ * through the page-table walk of the new mapping.
  *
  * MMFS: every pin is also counted in a per-pfn ledger (mmfs_pin_ledger), so
  * validate can check pins against refcounts and pincount is exact for
@@ -46,6 +46,10 @@ atomic_long_t mmfs_gup_fast_pages, mmfs_gup_slow_pages;
 static atomic_int *mmfs_pin_ledger;		/* [mmfs_ledger_pfns] pins per head pfn */
 static unsigned long mmfs_ledger_pfns;
 
+/**
+ * mmfs_gup_boot - the pin ledger for max_pfn pfns (from mmfs_mmap_boot).
+ * Return: 0 or -ENOMEM.
+ */
 int mmfs_gup_boot(void)
 {
 	mmfs_ledger_pfns = max_pfn;
@@ -55,6 +59,9 @@ int mmfs_gup_boot(void)
 	return mmfs_pin_ledger ? 0 : -ENOMEM;
 }
 
+/**
+ * mmfs_gup_shutdown - free the pin ledger (from mmfs_mmap_shutdown).
+ */
 void mmfs_gup_shutdown(void)
 {
 	free(mmfs_pin_ledger);
@@ -254,6 +261,19 @@ int try_grab_page(struct page *page, unsigned int flags)
 }
 
 /**
+ * mmfs_pin_mapped_block - the frame driver's pin of the block it mapped:
+ * FOLL_PIN accounting, taken only while the block is still allocated
+ * (refcount > 0), so a racing free cannot be resurrected.
+ * @head: head page of the block
+ *
+ * Return: 0, or -EINVAL if the block is free.
+ */
+int mmfs_pin_mapped_block(struct page *head)
+{
+	return try_grab_folio(head, 1, FOLL_PIN, NULL) ? 0 : -EINVAL;
+}
+
+/**
  * unpin_user_page - release a FOLL_PIN page
  * @page: pointer to page to be released
  */
@@ -355,6 +375,7 @@ long __get_user_pages(struct mm_struct *mm, unsigned long start, unsigned long n
 	do {
 		struct page *page;
 		unsigned long page_increm;
+		int faults = 0;
 
 		if (!vma || start >= vma->vm_end) {
 			vma = find_vma(mm, start);
@@ -370,6 +391,12 @@ retry:
 		page = follow_page_mask(vma, start, pages ? gup_flags : gup_flags & ~(FOLL_GET | FOLL_PIN),
 					&page_mask);
 		if (!page) {
+			/* MMFS: a fault that resolves nothing twice is an error,
+			 * not a livelock */
+			if (++faults > 2) {
+				ret = -EFAULT;
+				goto out;
+			}
 			ret = faultin_page(vma, start, gup_flags);
 			if (ret)
 				goto out;

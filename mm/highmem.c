@@ -311,6 +311,9 @@ char *mmfs_pkmap_render(size_t *len)
 	return buf;
 }
 
+/**
+ * mmfs_pkmap_flush_count - flush_all_zero_pkmaps() runs since boot.
+ */
 unsigned long mmfs_pkmap_flush_count(void)
 {
 	return pkmap_flushes;
@@ -366,6 +369,9 @@ void kunmap_local(const void *addr)
 		WARN_ON(ALIGN_DOWN((unsigned long)kmap_ctrl.addrs[i], PAGE_SIZE) == a);
 }
 
+/**
+ * mmfs_kmap_local_depth - kmap_local_page() entries the calling thread holds.
+ */
 int mmfs_kmap_local_depth(void)
 {
 	return kmap_ctrl.idx;
@@ -456,6 +462,9 @@ int mmfs_highmem_boot(void)
 	return 0;
 }
 
+/**
+ * mmfs_highmem_shutdown - forget every pkmap slot (mm_shutdown calls it).
+ */
 void mmfs_highmem_shutdown(void)
 {
 	pkmap_reset();

@@ -46,8 +46,21 @@ static inline struct page *pt_page(const void *entry)
 }
 
 /* a table entry went none -> used / used -> none */
-static inline void pt_inc_used(const void *entry) { pt_page(entry)->pt_nr_used++; }
-static inline void pt_dec_used(const void *entry) { pt_page(entry)->pt_nr_used--; }
+static inline void pt_inc_used(const void *entry)
+{
+	struct page *page = pt_page(entry);
+
+	VM_BUG_ON_PAGE(page->pt_nr_used >= PTRS_PER_PTE, page);
+	page->pt_nr_used++;
+}
+
+static inline void pt_dec_used(const void *entry)
+{
+	struct page *page = pt_page(entry);
+
+	VM_BUG_ON_PAGE(page->pt_nr_used == 0, page);
+	page->pt_nr_used--;
+}
 
 /**
  * mmfs_pgtable_alloc - one zeroed table page for @mm (pagetable_alloc).
@@ -88,8 +101,8 @@ void *mmfs_pgtable_alloc(struct mm_struct *mm, int level, unsigned long addr)
 /* Wait until no lockless walker can still be reading an unlinked table. */
 static void tlb_remove_table_sync_one(struct mm_struct *mm)
 {
-	atomic_thread_fence(memory_order_seq_cst);
-	while (atomic_load_explicit(&mm->gup_fast_active.counter, memory_order_seq_cst))
+	/* a full barrier after the unlink (the IPI's role), then wait */
+	while (atomic_fetch_add_explicit(&mm->gup_fast_active.counter, 0, memory_order_seq_cst))
 		__builtin_ia32_pause();
 }
 
@@ -130,12 +143,12 @@ static inline uint64_t pt_entry_of(void *table)
 #if CONFIG_PGTABLE_LEVELS == 5
 static p4d_t *p4d_alloc(struct mm_struct *mm, pgd_t *pgd, unsigned long addr)
 {
-	if (pgd_none(*pgd)) {
+	if (pgd_none(pgdp_get(pgd))) {
 		void *new = mmfs_pgtable_alloc(mm, PT_LEVEL_P4D, addr);
 
 		if (!new)
 			return NULL;
-		WRITE_ONCE(pgd->pgd, pt_entry_of(new));
+		pt_store(&pgd->pgd, pt_entry_of(new));
 		pt_inc_used(pgd);
 	}
 	return p4d_offset(pgd, addr);
@@ -150,12 +163,12 @@ static inline p4d_t *p4d_alloc(struct mm_struct *mm, pgd_t *pgd, unsigned long a
 
 static pud_t *pud_alloc(struct mm_struct *mm, p4d_t *p4d, unsigned long addr)
 {
-	if (p4d_none(*p4d)) {
+	if (p4d_none(p4dp_get(p4d))) {
 		void *new = mmfs_pgtable_alloc(mm, PT_LEVEL_PUD, addr);
 
 		if (!new)
 			return NULL;
-		WRITE_ONCE(p4d->p4d, pt_entry_of(new));
+		pt_store(&p4d->p4d, pt_entry_of(new));
 		pt_inc_used(p4d);
 	}
 	return pud_offset(p4d, addr);
@@ -163,12 +176,12 @@ static pud_t *pud_alloc(struct mm_struct *mm, p4d_t *p4d, unsigned long addr)
 
 static pmd_t *pmd_alloc(struct mm_struct *mm, pud_t *pud, unsigned long addr)
 {
-	if (pud_none(*pud)) {
+	if (pud_none(pudp_get(pud))) {
 		void *new = mmfs_pgtable_alloc(mm, PT_LEVEL_PMD, addr);
 
 		if (!new)
 			return NULL;
-		WRITE_ONCE(pud->pud, pt_entry_of(new));
+		pt_store(&pud->pud, pt_entry_of(new));
 		pt_inc_used(pud);
 	}
 	return pmd_offset(pud, addr);
@@ -176,12 +189,12 @@ static pmd_t *pmd_alloc(struct mm_struct *mm, pud_t *pud, unsigned long addr)
 
 static pte_t *pte_alloc_map(struct mm_struct *mm, pmd_t *pmd, unsigned long addr)
 {
-	if (pmd_none(*pmd)) {
+	if (pmd_none(pmdp_get(pmd))) {
 		void *new = mmfs_pgtable_alloc(mm, PT_LEVEL_PTE, addr);
 
 		if (!new)
 			return NULL;
-		WRITE_ONCE(pmd->pmd, pt_entry_of(new));
+		pt_store(&pmd->pmd, pt_entry_of(new));
 		pt_inc_used(pmd);
 	}
 	return pte_offset_map(pmd, addr);
@@ -189,9 +202,9 @@ static pte_t *pte_alloc_map(struct mm_struct *mm, pmd_t *pmd, unsigned long addr
 
 static inline void set_pte_at(pte_t *ptep, pte_t pte)
 {
-	if (pte_none(*ptep) && !pte_none(pte))
+	if (pte_none(ptep_get(ptep)) && !pte_none(pte))
 		pt_inc_used(ptep);
-	WRITE_ONCE(ptep->pte, pte_val(pte));
+	pt_store(&ptep->pte, pte_val(pte));
 }
 
 static inline pte_t ptep_get_and_clear(pte_t *ptep)
@@ -199,7 +212,7 @@ static inline pte_t ptep_get_and_clear(pte_t *ptep)
 	pte_t old = ptep_get(ptep);
 
 	if (!pte_none(old)) {
-		WRITE_ONCE(ptep->pte, 0);
+		pt_store(&ptep->pte, 0);
 		pt_dec_used(ptep);
 	}
 	return old;
@@ -235,7 +248,7 @@ static bool remap_try_huge_pmd(pmd_t *pmd, unsigned long addr, unsigned long end
 	if (end - addr != PMD_SIZE || !IS_ALIGNED(addr, PMD_SIZE) ||
 	    !IS_ALIGNED(pfn, 1UL << HPAGE_PMD_ORDER) || !pmd_none(pmdp_get(pmd)))
 		return false;
-	WRITE_ONCE(pmd->pmd, pmd_val(pfn_pmd(pfn, prot)) | _PAGE_SPECIAL);
+	pt_store(&pmd->pmd, pmd_val(pfn_pmd(pfn, prot)) | _PAGE_SPECIAL);
 	pt_inc_used(pmd);
 	return true;
 }
@@ -271,7 +284,7 @@ static bool remap_try_huge_pud(pud_t *pud, unsigned long addr, unsigned long end
 	if (end - addr != PUD_SIZE || !IS_ALIGNED(addr, PUD_SIZE) ||
 	    !IS_ALIGNED(pfn, 1UL << HPAGE_PUD_ORDER) || !pud_none(pudp_get(pud)))
 		return false;
-	WRITE_ONCE(pud->pud, pud_val(pfn_pud(pfn, prot)) | _PAGE_SPECIAL);
+	pt_store(&pud->pud, pud_val(pfn_pud(pfn, prot)) | _PAGE_SPECIAL);
 	pt_inc_used(pud);
 	return true;
 }
@@ -472,6 +485,7 @@ int vm_insert_page(struct vm_area_struct *vma, unsigned long addr, struct page *
 	get_page(page);
 	atomic_inc(&page->_mapcount);		/* page_add_file_rmap */
 	atomic_long_add(1, &mm->rss);
+	update_hiwater_rss(mm);
 	set_pte_at(pte, pfn_pte(page_to_pfn(page), vma->vm_page_prot));
 	return 0;
 }
@@ -517,7 +531,8 @@ int mmfs_insert_huge_pmd(struct vm_area_struct *vma, unsigned long addr, struct 
 	get_page(page);
 	atomic_inc(&page[1].compound_mapcount);
 	atomic_long_add(1L << HPAGE_PMD_ORDER, &mm->rss);
-	WRITE_ONCE(pmd->pmd, pmd_val(pfn_pmd(page_to_pfn(page), vma->vm_page_prot)));
+	update_hiwater_rss(mm);
+	pt_store(&pmd->pmd, pmd_val(pfn_pmd(page_to_pfn(page), vma->vm_page_prot)));
 	pt_inc_used(pmd);
 	return 0;
 }
@@ -543,6 +558,8 @@ static unsigned int do_anonymous_page(struct vm_area_struct *vma, unsigned long 
 	page->index = address >> PAGE_SHIFT;
 	atomic_set(&page->_mapcount, 0);		/* page_add_new_anon_rmap */
 	atomic_long_add(1, &vma->vm_mm->rss);
+	atomic_long_add(1, &vma->vm_mm->rss_anon);
+	update_hiwater_rss(vma->vm_mm);
 	entry = pfn_pte(page_to_pfn(page), vma->vm_page_prot);
 	if (vma->vm_flags & VM_WRITE)
 		entry = pte_mkwrite(pte_mkdirty(entry));
@@ -577,6 +594,8 @@ unsigned int handle_mm_fault(struct vm_area_struct *vma, unsigned long address, 
 		ret = VM_FAULT_OOM;
 	else if (pte_none(ptep_get(pte)))
 		ret = do_anonymous_page(vma, address, pte);
+	else if ((flags & 1) && !pte_write(ptep_get(pte)))
+		ret = VM_FAULT_SIGSEGV;	/* MMFS: no do_wp_page (COW) here */
 	spin_unlock(&mmfs_ptl);
 	return ret;
 }
@@ -586,6 +605,8 @@ unsigned int handle_mm_fault(struct vm_area_struct *vma, unsigned long address, 
 static void zap_put_page(struct mm_struct *mm, struct page *page, long nr)
 {
 	atomic_long_sub(nr, &mm->rss);
+	if (PageAnon(page))
+		atomic_long_sub(nr, &mm->rss_anon);
 	if (atomic_add_return(-1, &page->_mapcount) < 0 && PageAnon(page))
 		page->mapping = NULL;		/* MMFS: the last unmap forgets the anon_vma */
 	put_page(page);
@@ -615,7 +636,7 @@ static void zap_huge_pmd(struct vm_area_struct *vma, pmd_t *pmd)
 {
 	pmd_t orig = pmdp_get(pmd);
 
-	WRITE_ONCE(pmd->pmd, 0);
+	pt_store(&pmd->pmd, 0);
 	pt_dec_used(pmd);
 	if (!pmd_special(orig) && pfn_valid(pmd_pfn(orig))) {
 		struct page *page = pfn_to_page(pmd_pfn(orig));
@@ -661,7 +682,7 @@ static void zap_pud_range(struct vm_area_struct *vma, p4d_t *p4d, unsigned long 
 		if (pud_none(pudval))
 			continue;
 		if (pud_leaf(pudval)) {
-			WRITE_ONCE(pud->pud, 0);	/* special only (remap) */
+			pt_store(&pud->pud, 0);	/* special only (remap) */
 			pt_dec_used(pud);
 			continue;
 		}
@@ -736,11 +757,11 @@ void unmap_vmas(struct vm_area_struct *vma, unsigned long start, unsigned long e
  */
 static void free_pte_range(struct mm_struct *mm, pmd_t *pmd)
 {
-	pte_t *table = pt_table_ptr(pmd_val(*pmd));
+	pte_t *table = pt_table_ptr(pmd_val(pmdp_get(pmd)));
 
 	if (pt_page(table)->pt_nr_used)
 		return;
-	WRITE_ONCE(pmd->pmd, 0);
+	pt_store(&pmd->pmd, 0);
 	pt_dec_used(pmd);
 	mmfs_pgtable_free(mm, table);
 }
@@ -758,10 +779,10 @@ static void free_pmd_range(struct mm_struct *mm, pud_t *pud, unsigned long addr,
 			continue;
 		free_pte_range(mm, pmd);
 	} while (pmd++, addr = next, addr != end);
-	table = pt_table_ptr(pud_val(*pud));
+	table = pt_table_ptr(pud_val(pudp_get(pud)));
 	if (pt_page(table)->pt_nr_used)
 		return;
-	WRITE_ONCE(pud->pud, 0);
+	pt_store(&pud->pud, 0);
 	pt_dec_used(pud);
 	mmfs_pgtable_free(mm, table);
 }
@@ -779,10 +800,10 @@ static void free_pud_range(struct mm_struct *mm, p4d_t *p4d, unsigned long addr,
 			continue;
 		free_pmd_range(mm, pud, addr, next);
 	} while (pud++, addr = next, addr != end);
-	table = pt_table_ptr(p4d_val(*p4d));
+	table = pt_table_ptr(p4d_val(p4dp_get(p4d)));
 	if (pt_page(table)->pt_nr_used)
 		return;
-	WRITE_ONCE(p4d->p4d, 0);
+	pt_store(&p4d->p4d, 0);
 	pt_dec_used(p4d);
 	mmfs_pgtable_free(mm, table);
 }
@@ -800,11 +821,11 @@ static void free_p4d_range(struct mm_struct *mm, pgd_t *pgd, unsigned long addr,
 	} while (p4d++, addr = next, addr != end);
 #if CONFIG_PGTABLE_LEVELS == 5
 	{
-		p4d_t *table = pt_table_ptr(pgd_val(*pgd));
+		p4d_t *table = pt_table_ptr(pgd_val(pgdp_get(pgd)));
 
 		if (pt_page(table)->pt_nr_used)
 			return;
-		WRITE_ONCE(pgd->pgd, 0);
+		pt_store(&pgd->pgd, 0);
 		pt_dec_used(pgd);
 		mmfs_pgtable_free(mm, table);
 	}
@@ -838,6 +859,19 @@ void free_pgd_range(struct mm_struct *mm, unsigned long addr, unsigned long end,
 			continue;
 		free_p4d_range(mm, pgd, addr, next);
 	} while (pgd++, addr = next, addr != end);
+}
+
+/**
+ * free_pgtables - free the page tables a zapped VMA leaves empty
+ * @vma: the VMA (already zapped)
+ * @floor: @ceiling: as the kernel passes them (see the MMFS note above:
+ * emptiness decides, so they are not needed)
+ *
+ * Context: mmap_lock held for write.
+ */
+void free_pgtables(struct vm_area_struct *vma, unsigned long floor, unsigned long ceiling)
+{
+	free_pgd_range(vma->vm_mm, vma->vm_start, vma->vm_end, floor, ceiling);
 }
 
 /* ---------------------------------------------------------------- follow */
@@ -1052,16 +1086,16 @@ int mmfs_migrate_anon_page(struct vm_area_struct *vma, unsigned long addr,
 
 	spin_lock(&mmfs_ptl);
 	pgd = pgd_offset(mm, addr);
-	if (pgd_none(*pgd))
+	if (pgd_none(pgdp_get(pgd)))
 		goto busy;
 	p4d = p4d_offset(pgd, addr);
-	if (p4d_none(*p4d))
+	if (p4d_none(p4dp_get(p4d)))
 		goto busy;
 	pud = pud_offset(p4d, addr);
-	if (pud_none(*pud) || pud_leaf(*pud))
+	if (pud_none(pudp_get(pud)) || pud_leaf(pudp_get(pud)))
 		goto busy;
 	pmd = pmd_offset(pud, addr);
-	if (pmd_none(*pmd) || pmd_leaf(*pmd))
+	if (pmd_none(pmdp_get(pmd)) || pmd_leaf(pmdp_get(pmd)))
 		goto busy;
 	ptep = pte_offset_map(pmd, addr);
 	pte = ptep_get(ptep);
@@ -1074,7 +1108,7 @@ int mmfs_migrate_anon_page(struct vm_area_struct *vma, unsigned long addr,
 	newpage->mapping = oldpage->mapping;
 	newpage->index = oldpage->index;
 	atomic_set(&newpage->_mapcount, 0);
-	WRITE_ONCE(ptep->pte, (pte_val(pte) & ~PTE_PFN_MASK) |
+	pt_store(&ptep->pte, (pte_val(pte) & ~PTE_PFN_MASK) |
 		   ((uint64_t)page_to_pfn(newpage) << PAGE_SHIFT));
 	oo = get_page_owner(oldpage);
 	no = get_page_owner(newpage);
@@ -1125,12 +1159,14 @@ static int check_table(struct mm_struct *mm, void *table, int level, long *table
 		level = PT_LEVEL_P4D;		/* folded: pgd entries point to puds */
 #endif
 	for (i = 0; i < n; i++) {
-		if (!e[i])
+		uint64_t ent = pt_load(&e[i]);
+
+		if (!ent)
 			continue;
 		used++;
-		if (level > PT_LEVEL_PTE && (e[i] & _PAGE_PRESENT) &&
-		    !((level == PT_LEVEL_PMD || level == PT_LEVEL_PUD) && (e[i] & _PAGE_PSE)))
-			bad += check_table(mm, pt_table_ptr(e[i]),
+		if (level > PT_LEVEL_PTE && (ent & _PAGE_PRESENT) &&
+		    !((level == PT_LEVEL_PMD || level == PT_LEVEL_PUD) && (ent & _PAGE_PSE)))
+			bad += check_table(mm, pt_table_ptr(ent),
 					   level == PT_LEVEL_PGD ? PT_LEVEL_P4D : level - 1,
 					   tables, buf, len, cap);
 	}

@@ -82,6 +82,10 @@ struct mmfs_arena_info {
 	uint64_t base_bytes;			/* of backed_bytes: 4 KiB pages */
 };
 extern struct mmfs_arena_info mmfs_arena;
+/* NUMA topology (mm_init.c): CPUs are spread round-robin over the nodes as
+ * numa_init_array does; also declared in internal.h. */
+int cpu_to_node(int cpu);
+int numa_node_id(void);			/* node of the calling thread's CPU */
 
 /* ----------------------------------------------------------- memory model */
 extern unsigned long max_pfn;			/* one past the highest RAM pfn */

@@ -5,19 +5,23 @@
  * and numa_emulation.c that run before the buddy allocator is up).
  *
  * mm_boot() follows start_kernel's order:
- *   e820 map (mem=/memmap=)  ->  arena backing  ->  fake NUMA nodes
- *   (nodes=: RAM cut into N equal parts)  ->  zone ranges (x86-64: DMA below
- *   16 MiB, DMA32 below 4 GiB, Normal above; HighMem from highmem= at the
- *   top of memory; Movable from movablecore= by
- *   find_zone_movable_pfns_for_nodes)  ->  free_area_init: per node
- *   spanned/present per zone, zone structures, pageblock bitmaps
- *   (setup_usemap), memmap_init (every struct page reserved, refcount 1,
- *   pageblocks MIGRATE_MOVABLE, holes inside backed sections through
- *   init_unavailable_range)  ->  memblock reservations (the low 64 KiB,
- *   the memmap top-down in each node)  ->  memblock_free_all (every free
- *   range into the buddy lists in naturally aligned blocks of at most
- *   MAX_ORDER-1, __free_pages_memory)  ->  build_all_zonelists  ->
- *   init_per_zone_wmark_min  ->  the subsystems (slab, highmem, mmap).
+ *   e820 map (mem=/memmap=)  ->  fake NUMA nodes (nodes=: RAM cut into N
+ *   equal parts, as numa=fake)  ->  zone ranges (x86-64: DMA below 16 MiB,
+ *   DMA32 below 4 GiB, Normal above; HighMem from highmem= at the top of
+ *   memory; Movable from movablecore= by find_zone_movable_pfns_for_nodes)
+ *   ->  the arena (arena.c) and the memmap (memory_model.c)  ->
+ *   free_area_init: per node spanned/present per zone, zone structures,
+ *   pageblock bitmaps (setup_usemap)  ->  memblock reservations (the low
+ *   64 KiB, the memmap top-down in each node below the lowmem limit)  ->
+ *   memmap_init (every struct page reserved, refcount 1, mapcount reset,
+ *   links set; pageblocks MIGRATE_MOVABLE; holes inside backed sections
+ *   through init_unavailable_range) fused with memblock_free_all (free
+ *   ranges into the buddy lists in naturally aligned blocks of at most
+ *   MAX_ORDER-1, __free_pages_memory -> __free_pages_core)  ->
+ *   build_all_zonelists  ->  init_per_zone_wmark_min (page_alloc.c)  ->
+ *   min_free_kbytes=  ->  the subsystems (slab, highmem, mmap).
+ *
+ * So managed = present - reserved in every zone, and nothing else.
  *
  * memblock here is a small pfn-granular table (memory regions tagged with
  * their node, sorted reserved regions) used only during boot.
@@ -1324,6 +1328,62 @@ static void memmap_print_info(void)
 	}
 }
 
+/*
+ * A config filled in by hand (not through mm_config_parse) gets the same
+ * checks, so nothing out of range reaches the tables indexed by it.
+ */
+static int check_config(const struct mm_config *cfg, char *err, size_t errlen)
+{
+	int i;
+
+	if ((unsigned int)cfg->hugepages > MMFS_HUGEPAGES_OFF ||
+	    (unsigned int)cfg->memmodel > MMFS_MEMMODEL_FLAT ||
+	    (unsigned int)cfg->slab > MMFS_SLOB) {
+		snprintf(err, errlen, "bad hugepages=, memmodel= or slab= value");
+		return -EINVAL;
+	}
+	if (cfg->nr_ranges < 0 || cfg->nr_ranges > MMFS_MAX_RANGES) {
+		snprintf(err, errlen, "memmap=: %d ranges (at most %d)", cfg->nr_ranges, MMFS_MAX_RANGES);
+		return -EINVAL;
+	}
+	if (!cfg->nr_ranges && (cfg->mem & (2 * PAGE_SIZE - 1) ||
+				cfg->mem >= (1ULL << MAX_PHYSMEM_BITS) / 2)) {
+		snprintf(err, errlen, "mem=%llu: must be a multiple of 8K below 32T",
+			 (unsigned long long)cfg->mem);
+		return -EINVAL;
+	}
+	for (i = 0; i < cfg->nr_ranges; i++) {
+		const struct mmfs_range *r = &cfg->ranges[i];
+
+		if (!r->size || (r->start | r->size) & (PAGE_SIZE - 1) ||
+		    r->start >= (1ULL << MAX_PHYSMEM_BITS) ||
+		    r->size > (1ULL << MAX_PHYSMEM_BITS) - r->start ||
+		    (i && r->start < r[-1].start + r[-1].size)) {
+			snprintf(err, errlen, "memmap=: range %d (%#llx@%#llx) is empty, unaligned, out of range or out of order",
+				 i, (unsigned long long)r->size, (unsigned long long)r->start);
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
+/* Bytes of struct page the memory model will back for the e820 map. */
+static uint64_t memmap_bytes_needed(int model)
+{
+	uint64_t sections = 0, last = ~0ULL;
+	int i;
+
+	if (model == MMFS_MEMMODEL_FLAT)
+		return ((e820_end[e820_nr - 1] - e820_start[0]) >> PAGE_SHIFT) * sizeof(struct page);
+	for (i = 0; i < e820_nr; i++) {
+		uint64_t s = e820_start[i] >> SECTION_SIZE_BITS, e = (e820_end[i] - 1) >> SECTION_SIZE_BITS;
+
+		sections += e - s + 1 - (s == last);
+		last = e;
+	}
+	return sections * MMFS_SECTION_MEMMAP_BYTES;
+}
+
 /* Check the layout against the carve-outs before touching anything. */
 static int check_layout(const struct mm_config *cfg, char *err, size_t errlen)
 {
@@ -1356,6 +1416,20 @@ static int check_layout(const struct mm_config *cfg, char *err, size_t errlen)
 		snprintf(err, errlen, "highmem=%lluM leaves less than 4M of low memory",
 			 (unsigned long long)(cfg->highmem >> 20));
 		return -EINVAL;
+	}
+	{
+		/* MMFS: the memmap is real host memory, touched at boot */
+		uint64_t need = memmap_bytes_needed(cfg->memmodel);
+		uint64_t host = (uint64_t)sysconf(_SC_PHYS_PAGES) * (uint64_t)sysconf(_SC_PAGESIZE);
+
+		if (host && need > host / 2) {
+			snprintf(err, errlen, "this layout needs %llu MiB of struct page (memmodel=%s), more than half of the host's %llu MiB",
+				 (unsigned long long)(need >> 20),
+				 cfg->memmodel == MMFS_MEMMODEL_FLAT ? "flat" :
+				 cfg->memmodel == MMFS_MEMMODEL_CLASSIC ? "classic" : "sparse",
+				 (unsigned long long)(host >> 20));
+			return -ENOMEM;
+		}
 	}
 	if (cfg->cpus < 0 || cfg->cpus > MMFS_MAX_CPUS) {
 		snprintf(err, errlen, "cpus=%d: must be 1..%d", cfg->cpus, MMFS_MAX_CPUS);
@@ -1426,6 +1500,9 @@ int mm_boot(const struct mm_config *cfg, char *err, size_t errlen)
 		snprintf(err, errlen, "the memory manager is already booted");
 		return -EBUSY;
 	}
+	ret = check_config(cfg, err, errlen);
+	if (ret)
+		return ret;
 	e820_build(cfg);
 	ret = check_layout(cfg, err, errlen);
 	if (ret) {

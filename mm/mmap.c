@@ -12,17 +12,26 @@
  * mapping is released.
  *
  * VMAs sit in an AVL tree keyed by vm_start (linkage in vma->vm_rb: left,
- * right, height); find_vma is O(log n).  MMFS: the kernel uses a maple
- * tree.  The top-down unmapped-area search walks the VMAs from the top
- * (reverse in-order) below mm->mmap_base, which is placed as the kernel's
- * mmap_base() does without randomisation: TASK_SIZE - 128 MiB gap.
+ * right, height | largest gap in the subtree, own gap); find_vma is
+ * O(log n).  MMFS: the kernel uses a maple tree (before 6.1: an rbtree
+ * augmented with rb_subtree_gap, which is what this is).  The top-down
+ * unmapped-area search finds the highest gap that fits below
+ * mm->mmap_base in O(log n), mmap_base placed as the kernel's mmap_base()
+ * does without randomisation: TASK_SIZE - 128 MiB gap.
  *
  * Frame mappings (mmfs_frame_map): a VMA named "/frames/0x..." built by
  * remap_pfn_range (VM_IO|VM_PFNMAP|VM_DONTEXPAND|VM_DONTDUMP), then the
- * driver pins the block's struct page with try_grab_page(FOLL_PIN) after
- * finding its pfn through the page-table walk (see the MMFS note in
- * gup.c).  Release zaps, frees the empty tables, then unpins (so a block
- * freed while pinned is never mapped once it returns to the free lists).
+ * driver pins the block's head page with FOLL_PIN accounting
+ * (mmfs_pin_mapped_block) after finding its pfn through the page-table
+ * walk of the new mapping.
+ * MMFS: the kernel refuses GUP on VM_PFNMAP VMAs (and so do we); a driver
+ * that remaps its own pages pins their struct pages itself, which is what
+ * the frame "driver" does: one pin per open (refcount +1024 for a
+ * non-compound block, +1 and compound_pincount +1 for a compound one),
+ * VmPin of the opener += the block's pages.  It is not a FOLL_LONGTERM GUP
+ * pin: a frame in ZONE_MOVABLE is not migrated (its pfn is its name).
+ * Release zaps, frees the empty tables, then unpins (so a block freed
+ * while pinned is never mapped once it returns to the free lists).
  *
  * Lock order: mmfs_mm_lock (registry mutex) -> mm->mmap_lock (rwlock) ->
  * mmfs_ptl (memory.c) -> zone locks (page allocator).
@@ -52,6 +61,11 @@ static bool mmfs_mmap_up;
 
 /* ---------------------------------------------------------- validate text */
 
+/**
+ * mmfs_vappend - append one line to a validate report (grows the buffer).
+ * @buf: @len: @cap: the report, its length and its capacity
+ * @fmt: printf format of the line (without the newline)
+ */
 void mmfs_vappend(char **buf, size_t *len, size_t *cap, const char *fmt, ...)
 {
 	va_list ap;
@@ -139,10 +153,53 @@ ok:
 #define VL(v)	((struct vm_area_struct *)(v)->vm_rb[0])
 #define VR(v)	((struct vm_area_struct *)(v)->vm_rb[1])
 
+/*
+ * Augmented AVL (the pre-maple-tree kernel kept rb_subtree_gap the same
+ * way): vm_rb[2] = subtree_gap | height (gaps are page multiples, the
+ * height fits below PAGE_SHIFT), vm_rb[3] = this VMA's own gap, the free
+ * space between the previous VMA's vm_end (or 0) and its vm_start.
+ */
+#define VH_MASK		(PAGE_SIZE - 1)
 static inline int vh(const struct vm_area_struct *v)
-{ return v ? (int)(uintptr_t)v->vm_rb[2] : 0; }
+{ return v ? (int)((uintptr_t)v->vm_rb[2] & VH_MASK) : 0; }
+static inline unsigned long vsg(const struct vm_area_struct *v)
+{ return v ? (uintptr_t)v->vm_rb[2] & ~VH_MASK : 0; }
+static inline unsigned long vgap(const struct vm_area_struct *v)
+{ return (uintptr_t)v->vm_rb[3]; }
 static inline void vfix(struct vm_area_struct *v)
-{ v->vm_rb[2] = (void *)(uintptr_t)(1 + max(vh(VL(v)), vh(VR(v)))); }
+{
+	unsigned long sg = max(vgap(v), max(vsg(VL(v)), vsg(VR(v))));
+
+	v->vm_rb[2] = (void *)(uintptr_t)((sg & ~VH_MASK) | (uintptr_t)(1 + max(vh(VL(v)), vh(VR(v)))));
+}
+
+/* vma_gap_update: recompute the subtree gaps on the path down to @v */
+static void avl_touch(struct vm_area_struct *n, struct vm_area_struct *v)
+{
+	if (!n)
+		return;
+	if (v->vm_start < n->vm_start)
+		avl_touch(VL(n), v);
+	else if (v->vm_start > n->vm_start)
+		avl_touch(VR(n), v);
+	vfix(n);
+}
+
+/* the VMA ending at or below addr with the highest vm_end, NULL if none */
+static struct vm_area_struct *find_vma_prev_end(struct mm_struct *mm, unsigned long addr)
+{
+	struct vm_area_struct *n = mm->mm_rb, *found = NULL;
+
+	while (n) {
+		if (n->vm_end <= addr) {
+			found = n;
+			n = VR(n);
+		} else {
+			n = VL(n);
+		}
+	}
+	return found;
+}
 
 static struct vm_area_struct *rot_right(struct vm_area_struct *y)
 {
@@ -189,7 +246,7 @@ static struct vm_area_struct *avl_insert(struct vm_area_struct *n, struct vm_are
 {
 	if (!n) {
 		v->vm_rb[0] = v->vm_rb[1] = NULL;
-		v->vm_rb[2] = (void *)(uintptr_t)1;
+		vfix(v);
 		return v;
 	}
 	if (v->vm_start < n->vm_start)
@@ -268,12 +325,22 @@ struct vm_area_struct *find_vma_intersection(struct mm_struct *mm, unsigned long
 	return (vma && vma->vm_start < end) ? vma : NULL;
 }
 
+/**
+ * vma_next - the VMA after @vma in address order, NULL at the end.
+ * @mm: the address space (mmap_lock held)
+ * @vma: a VMA of @mm
+ */
 struct vm_area_struct *vma_next(struct mm_struct *mm, struct vm_area_struct *vma)
 {
 	return find_vma(mm, vma->vm_end);
 }
 
-/* protection_map[] of x86 (arch/x86/mm/pgprot.c) */
+/**
+ * vm_get_page_prot - the pte protection for @vm_flags (x86's
+ * protection_map[], arch/x86/mm/pgprot.c): private writable mappings get
+ * PAGE_COPY (read-only ptes, written after a COW fault).
+ * @vm_flags: VM_READ/WRITE/EXEC/SHARED
+ */
 pgprot_t vm_get_page_prot(unsigned long vm_flags)
 {
 	static const pgprot_t protection_map[16] = {
@@ -301,61 +368,78 @@ pgprot_t vm_get_page_prot(unsigned long vm_flags)
 /* ------------------------------------------------------ unmapped areas */
 
 struct topdown {
-	unsigned long len, align, low;
-	unsigned long gap_end;		/* end of the gap below the last VMA seen */
+	unsigned long len, align, low, high;
+	unsigned long length;		/* len + align - PAGE_SIZE: fits at any alignment */
 	unsigned long found;
 };
 
-/* reverse in-order: highest VMA first; true when an address was found */
-static bool topdown_walk(struct vm_area_struct *n, struct topdown *t)
+/* the gap [gap_start, gap_end) clipped to [low, high]: an address, or 0 */
+static unsigned long topdown_try(struct topdown *t, unsigned long gap_start, unsigned long gap_end)
 {
-	unsigned long cand;
+	unsigned long addr;
 
-	if (!n)
+	gap_start = max(gap_start, t->low);
+	gap_end = min(gap_end, t->high);
+	if (gap_end < gap_start || gap_end - gap_start < t->length)
+		return 0;
+	addr = ALIGN_DOWN(gap_end - t->len, t->align);
+	return addr >= gap_start ? addr : 0;
+}
+
+/* highest first: right subtree, this VMA's own gap, left subtree; a
+ * subtree whose largest gap is too small is skipped (O(log n)) */
+static bool topdown_search(struct vm_area_struct *n, struct topdown *t)
+{
+	unsigned long addr;
+
+	if (!n || vsg(n) < t->length)
 		return false;
-	if (topdown_walk(VR(n), t))
+	if (n->vm_end < t->high && topdown_search(VR(n), t))
 		return true;
-	if (n->vm_end < t->gap_end) {
-		cand = ALIGN_DOWN(t->gap_end - t->len, t->align);
-		if (t->gap_end >= t->len && cand >= n->vm_end && cand >= t->low) {
-			t->found = cand;
+	if (vgap(n) >= t->length) {
+		addr = topdown_try(t, n->vm_start - vgap(n), n->vm_start);
+		if (addr) {
+			t->found = addr;
 			return true;
 		}
 	}
-	if (n->vm_start < t->gap_end)
-		t->gap_end = n->vm_start;
-	if (t->gap_end <= t->low)
+	if (n->vm_start - vgap(n) <= t->low)
 		return false;
-	return topdown_walk(VL(n), t);
+	return topdown_search(VL(n), t);
 }
 
 /**
  * unmapped_area_topdown - the highest free range of @len bytes below
- * mm->mmap_base, aligned to @align.
+ * mm->mmap_base, aligned to @align (unmapped_area_topdown with
+ * info.high_limit = mmap_base, low_limit = max(PAGE_SIZE, mmap_min_addr)).
  * @mm: the address space (mmap_lock held)
  * @len: bytes wanted (page aligned)
  * @align: power of two >= PAGE_SIZE
  *
+ * The gap above the highest VMA first, then the gap tree from the top.
  * Return: the address, or (unsigned long)-ENOMEM.
  */
 unsigned long unmapped_area_topdown(struct mm_struct *mm, unsigned long len, unsigned long align)
 {
 	struct topdown t = {
 		.len = len, .align = align ? align : PAGE_SIZE,
-		.low = max(PAGE_SIZE, mmap_min_addr), .gap_end = mm->mmap_base,
+		.low = max(PAGE_SIZE, mmap_min_addr), .high = mm->mmap_base,
 	};
-	unsigned long cand;
+	struct vm_area_struct *last;
+	unsigned long addr;
 
-	if (!len || len > mm->mmap_base - t.low)
+	t.length = len + t.align - PAGE_SIZE;
+	if (!len || t.length < len || t.length > t.high - t.low)
 		return (unsigned long)-ENOMEM;
-	if (topdown_walk(mm->mm_rb, &t))
+	/* above the highest VMA */
+	last = mm->mm_rb;
+	while (last && VR(last))
+		last = VR(last);
+	addr = topdown_try(&t, last ? last->vm_end : 0, t.high);
+	if (addr)
+		return addr;
+	if (topdown_search(mm->mm_rb, &t))
 		return t.found;
-	/* the gap below the lowest VMA */
-	if (t.gap_end >= t.len) {
-		cand = ALIGN_DOWN(t.gap_end - t.len, t.align);
-		if (cand >= t.low)
-			return cand;
-	}
 	return (unsigned long)-ENOMEM;
 }
 
@@ -531,7 +615,7 @@ void mmfs_mm_put(struct mm_struct *mm)
 int mmfs_vma_create(struct mm_struct *mm, unsigned long addr, unsigned long len,
 		    unsigned long vm_flags, const char *name, struct vm_area_struct **out)
 {
-	struct vm_area_struct *vma;
+	struct vm_area_struct *vma, *prev, *next;
 
 	if (!len || !IS_ALIGNED(addr | len, PAGE_SIZE) || addr + len > mm->task_size ||
 	    addr + len < addr || addr < mmap_min_addr)
@@ -548,8 +632,21 @@ int mmfs_vma_create(struct mm_struct *mm, unsigned long addr, unsigned long len,
 	vma->vm_page_prot = vm_get_page_prot(vm_flags);
 	if (name)
 		snprintf(vma->vm_name, sizeof(vma->vm_name), "%s", name);
+	prev = find_vma_prev_end(mm, addr);
+	next = find_vma(mm, addr + len);
+	vma->vm_rb[3] = (void *)(uintptr_t)(addr - (prev ? prev->vm_end : 0));
 	mm->mm_rb = avl_insert(mm->mm_rb, vma);
+	if (next) {
+		next->vm_rb[3] = (void *)(uintptr_t)(next->vm_start - vma->vm_end);
+		avl_touch(mm->mm_rb, next);
+	}
 	mm->map_count++;
+	/* vm_stat_account */
+	mm->total_vm += len >> PAGE_SHIFT;
+	if (mm->total_vm > mm->hiwater_vm)
+		mm->hiwater_vm = mm->total_vm;
+	if ((vm_flags & (VM_WRITE | VM_SHARED | VM_GROWSDOWN)) == VM_WRITE)
+		mm->data_vm += len >> PAGE_SHIFT;
 	if (vma->vm_end > mm->highest_vm_end)
 		mm->highest_vm_end = vma->vm_end;
 	*out = vma;
@@ -564,11 +661,21 @@ int mmfs_vma_create(struct mm_struct *mm, unsigned long addr, unsigned long len,
 void mmfs_vma_destroy(struct vm_area_struct *vma)
 {
 	struct mm_struct *mm = vma->vm_mm;
+	struct vm_area_struct *next;
 
 	unmap_vmas(vma, vma->vm_start, vma->vm_end);
-	free_pgd_range(mm, vma->vm_start, vma->vm_end, 0, 0);	/* free_pgtables */
+	free_pgtables(vma, FIRST_USER_ADDRESS, 0);
+	next = vma_next(mm, vma);
 	mm->mm_rb = avl_erase(mm->mm_rb, vma);
+	if (next) {
+		next->vm_rb[3] = (void *)(uintptr_t)(vgap(next) + vgap(vma) +
+						     (vma->vm_end - vma->vm_start));
+		avl_touch(mm->mm_rb, next);
+	}
 	mm->map_count--;
+	mm->total_vm -= vma_pages(vma);
+	if ((vma->vm_flags & (VM_WRITE | VM_SHARED | VM_GROWSDOWN)) == VM_WRITE)
+		mm->data_vm -= vma_pages(vma);
 	free(vma);
 }
 
@@ -654,7 +761,7 @@ int mmfs_frame_map(int pid, unsigned long pfn, unsigned int order, bool writable
 		ret = -EINVAL;
 		goto out_vma;
 	}
-	ret = try_grab_page(pfn_to_page(wpfn), FOLL_PIN);
+	ret = mmfs_pin_mapped_block(pfn_to_page(wpfn));
 	if (ret)
 		goto out_vma;
 	m->mm = mm;
@@ -698,6 +805,10 @@ void mmfs_frame_unmap(struct mmfs_mapping *m)
 	mmfs_mm_put(mm);
 }
 
+/**
+ * mmfs_mapping_start - the user vaddr of a mapping, 0 once released.
+ * @m: the mapping
+ */
 unsigned long mmfs_mapping_start(const struct mmfs_mapping *m)
 {
 	return m && m->vma ? m->vma->vm_start : 0;
@@ -805,6 +916,10 @@ int *mmfs_pids_list(int *n)
 	return pids;
 }
 
+/**
+ * mmfs_pid_exists - has pid a live (listed) address space?
+ * @pid: the client
+ */
 bool mmfs_pid_exists(int pid)
 {
 	struct mm_struct *mm;
@@ -1033,24 +1148,38 @@ char *mmfs_pid_status(int pid, size_t *len)
 {
 	struct mm_struct *mm = pid_mm_lock(pid);
 	struct vm_area_struct *vma;
-	unsigned long total = 0, locked = 0;
+	unsigned long locked = 0, rss, anon;
 	struct tbuf t = { 0 };
 
 	if (!mm)
 		return NULL;
-	for (vma = find_vma(mm, 0); vma; vma = vma_next(mm, vma)) {
-		total += vma->vm_end - vma->vm_start;
+	for (vma = find_vma(mm, 0); vma; vma = vma_next(mm, vma))
 		if (vma->vm_flags & VM_LOCKED)
-			locked += vma->vm_end - vma->vm_start;
-	}
+			locked += vma_pages(vma);
+	rss = (unsigned long)atomic_long_read(&mm->rss);
+	anon = (unsigned long)atomic_long_read(&mm->rss_anon);
 	tprintf(&t, "Name:\t%s\n", mm->comm);
 	tprintf(&t, "Tgid:\t%d\n", mm->pid);
 	tprintf(&t, "Pid:\t%d\n", mm->pid);
-	tprintf(&t, "VmSize:\t%8lu kB\n", total >> 10);
-	tprintf(&t, "VmLck:\t%8lu kB\n", locked >> 10);
-	tprintf(&t, "VmPin:\t%8lu kB\n", (unsigned long)atomic_long_read(&mm->pinned_vm) << (PAGE_SHIFT - 10));
-	tprintf(&t, "VmRSS:\t%8lu kB\n", (unsigned long)atomic_long_read(&mm->rss) << (PAGE_SHIFT - 10));
+	/* task_mem(): the mm's lines, in the kernel's order and widths */
+#define K(pages)	((unsigned long)(pages) << (PAGE_SHIFT - 10))
+	tprintf(&t, "VmPeak:\t%8lu kB\n", K(mm->hiwater_vm));
+	tprintf(&t, "VmSize:\t%8lu kB\n", K(mm->total_vm));
+	tprintf(&t, "VmLck:\t%8lu kB\n", K(locked));
+	tprintf(&t, "VmPin:\t%8lu kB\n", K(atomic_long_read(&mm->pinned_vm)));
+	tprintf(&t, "VmHWM:\t%8lu kB\n", K(max((unsigned long)atomic_long_read(&mm->hiwater_rss), rss)));
+	tprintf(&t, "VmRSS:\t%8lu kB\n", K(rss));
+	tprintf(&t, "RssAnon:\t%8lu kB\n", K(anon));
+	tprintf(&t, "RssFile:\t%8lu kB\n", K(rss - anon));
+	tprintf(&t, "RssShmem:\t%8lu kB\n", 0UL);
+	tprintf(&t, "VmData:\t%8lu kB\n", K(mm->data_vm));
+	tprintf(&t, "VmStk:\t%8lu kB\n", 0UL);
+	tprintf(&t, "VmExe:\t%8lu kB\n", 0UL);
+	tprintf(&t, "VmLib:\t%8lu kB\n", 0UL);
 	tprintf(&t, "VmPTE:\t%8lu kB\n", (unsigned long)atomic_long_read(&mm->pgtables_bytes) >> 10);
+	tprintf(&t, "VmSwap:\t%8lu kB\n", 0UL);
+#undef K
+	/* MMFS: pages the frame driver holds pinned (VmPin in pages) */
 	tprintf(&t, "PinnedPages:\t%lu\n", (unsigned long)atomic_long_read(&mm->pinned_vm));
 	pid_mm_unlock(mm);
 	return tdone(&t, len);
@@ -1177,6 +1306,7 @@ static int mmap_validate(char **buf, size_t *len, size_t *cap)
 		list_for_each_entry(mm, head, mm_list) {
 			struct mmfs_mapping *m;
 			struct vm_area_struct *vma;
+			unsigned long prev_end = 0;
 			int count = 0;
 
 			mmap_read_lock(mm);
@@ -1187,6 +1317,13 @@ static int mmap_validate(char **buf, size_t *len, size_t *cap)
 						     mm->pid, vma->vm_start, vma->vm_end);
 					bad++;
 				}
+				if (vgap(vma) != vma->vm_start - prev_end) {
+					mmfs_vappend(buf, len, cap, "mm pid=%d: vma %lx-%lx gap %lu, expected %lu",
+						     mm->pid, vma->vm_start, vma->vm_end, vgap(vma),
+						     vma->vm_start - prev_end);
+					bad++;
+				}
+				prev_end = vma->vm_end;
 				count++;
 			}
 			if (count != mm->map_count) {

@@ -27,16 +27,26 @@
  *   - pcp->count == pages on the pcp's lists;
  *   - free pages have refcount 0 and _mapcount -1 (page_type buddy on heads).
  *
- * Lock order: pcp->lock (per zone per CPU, trylock on the fast paths)
+ * Lock order: pcp->lock (per zone per CPU, trylock on the fast paths;
+ *             when it is busy the request goes to the buddy lists)
  *             -> zone->lock (free lists, pageblock flags changes)
  * Nothing here sleeps.  Logging (warn_alloc) happens with no lock held.
+ * Checked entry points (mmfs_*) serialise on checked_lock, a leaf above
+ * both.
+ *
+ * Kernel version: 6.7-era code (ALLOC_MIN_RESERVE/ALLOC_NON_BLOCK/
+ * ALLOC_HIGHATOMIC, pcp high_min/high_max, free_count) on 6.1 order
+ * numbering (MAX_ORDER = 11).
  *
  * MMFS: departures are marked "MMFS:" where they happen: no reclaim,
  * compaction or OOM killer (there is nothing to reclaim); kswapd is
  * emulated only by ending watermark boosts; the pcp high auto-tuning keeps
- * the 6.7 bounds but has no vmstat-refresh decay.
+ * the 6.7 bounds but has no vmstat-refresh decay; the pcp fast paths count
+ * their vm events in a per-pcp record folded into vmstat in batches
+ * (mmfs_pcp_fold_stats); an optional restartable-sequence pcp lock.
  */
 #include "internal.h"
+#include "page_owner.h"
 #include "trace.h"
 #include <stdarg.h>
 #include <stdio.h>
@@ -45,6 +55,8 @@
 #include <time.h>
 #include <limits.h>
 #include <sys/rseq.h>
+#include <sched.h>
+#include <unistd.h>
 
 /* ------------------------------------------------------------ tunables */
 int min_free_kbytes = 1024;
@@ -299,14 +311,19 @@ static void init_gfp_zone_table(void)
 	gfp_zone_table_ready = true;
 }
 
+static __always_inline enum zone_type __gfp_zone(gfp_t flags)
+{
+	if (unlikely(!gfp_zone_table_ready))
+		init_gfp_zone_table();
+	return (enum zone_type)gfp_zone_table[flags & GFP_ZONEMASK];
+}
+
 /**
  * gfp_zone - the highest zone an allocation with @flags may use
  */
 enum zone_type gfp_zone(gfp_t flags)
 {
-	if (unlikely(!gfp_zone_table_ready))
-		init_gfp_zone_table();
-	return (enum zone_type)gfp_zone_table[flags & GFP_ZONEMASK];
+	return __gfp_zone(flags);
 }
 
 /** gfp_migratetype - the migratetype an allocation with @gfp wants */
@@ -404,6 +421,19 @@ void set_pageblock_migratetype(struct page *page, int migratetype)
 
 /* ================================================= buddy helpers */
 
+/*
+ * Words the kernel reads without the lock that protects their writers
+ * (READ_ONCE/WRITE_ONCE there): relaxed atomics here, the same single mov
+ * on x86, so that ThreadSanitizer sees the deliberate race as one.
+ */
+#define load_relaxed(p)		__atomic_load_n((p), __ATOMIC_RELAXED)
+#define store_relaxed(p, v)	__atomic_store_n((p), (v), __ATOMIC_RELAXED)
+#ifdef __SANITIZE_THREAD__
+#define MMFS_TSAN	1
+#else
+#define MMFS_TSAN	0
+#endif
+
 static __always_inline unsigned int buddy_order(const struct page *page)
 { return (unsigned int)page->private; }
 static __always_inline void set_buddy_order(struct page *page, unsigned int order)
@@ -423,7 +453,7 @@ static __always_inline bool free_area_empty(const struct free_area *area, int mt
 
 /* node and zone bits: page_zone_id() */
 static __always_inline unsigned long page_zone_id(const struct page *page)
-{ return page->flags >> NODES_PGSHIFT; }
+{ return load_relaxed(&page->flags) >> NODES_PGSHIFT; }
 
 static __always_inline bool page_is_buddy(const struct page *page, const struct page *buddy,
 					  unsigned int order)
@@ -464,7 +494,7 @@ static __always_inline void add_to_free_list(struct page *page, struct zone *zon
 	struct free_area *area = &zone->free_area[order];
 
 	list_add(&page->lru, &area->free_list[migratetype]);
-	area->nr_free++;
+	store_relaxed(&area->nr_free, area->nr_free + 1);
 }
 
 static __always_inline void add_to_free_list_tail(struct page *page, struct zone *zone,
@@ -473,7 +503,7 @@ static __always_inline void add_to_free_list_tail(struct page *page, struct zone
 	struct free_area *area = &zone->free_area[order];
 
 	list_add_tail(&page->lru, &area->free_list[migratetype]);
-	area->nr_free++;
+	store_relaxed(&area->nr_free, area->nr_free + 1);
 }
 
 static __always_inline void move_to_free_list(struct page *page, struct zone *zone,
@@ -490,7 +520,7 @@ static __always_inline void del_page_from_free_list(struct page *page, struct zo
 	list_del(&page->lru);
 	__ClearPageBuddy(page);
 	page->private = 0;
-	zone->free_area[order].nr_free--;
+	store_relaxed(&zone->free_area[order].nr_free, zone->free_area[order].nr_free - 1);
 }
 
 static __always_inline struct page *get_page_from_free_area(struct free_area *area, int migratetype)
@@ -647,8 +677,11 @@ static int move_freepages(struct zone *zone, unsigned long start_pfn, unsigned l
 			if (num_movable) {
 				struct page_owner *po = get_page_owner(page);
 
-				if (po && (po->gfp_mask & __GFP_MOVABLE)) {
-					unsigned long n = 1UL << po->order;
+				short o = po ? load_relaxed(&po->order) : -1;
+
+				/* racy, as PageLRU is: the block may be freed under us */
+				if (o >= 0 && o < MAX_ORDER && (load_relaxed(&po->gfp_mask) & __GFP_MOVABLE)) {
+					unsigned long n = 1UL << o;
 					unsigned long last = min(end_pfn, pfn + n - 1);
 
 					*num_movable += (int)(last - pfn + 1);
@@ -715,7 +748,9 @@ static bool boost_watermark(struct zone *zone)
 {
 	unsigned long max_boost;
 
-	if (!watermark_boost_factor)
+	/* MMFS: a ThreadSanitizer build does not boost: the watermark macros
+	 * of mmzone.h read the boost without the zone lock, as the kernel's */
+	if (!watermark_boost_factor || MMFS_TSAN)
 		return false;
 	if ((pageblock_nr_pages * 4) > zone_managed_pages(zone))
 		return false;
@@ -723,7 +758,7 @@ static bool boost_watermark(struct zone *zone)
 	if (!max_boost)
 		return false;
 	max_boost = max(pageblock_nr_pages, max_boost);
-	zone->watermark_boost = min(zone->watermark_boost + pageblock_nr_pages, max_boost);
+	store_relaxed(&zone->watermark_boost, min(zone->watermark_boost + pageblock_nr_pages, max_boost));
 	return true;
 }
 
@@ -815,14 +850,14 @@ static void reserve_highatomic_pageblock(struct page *page, struct zone *zone)
 	int mt;
 
 	max_managed = (zone_managed_pages(zone) / 100) + pageblock_nr_pages;
-	if (READ_ONCE(zone->nr_reserved_highatomic) >= max_managed)
+	if (load_relaxed(&zone->nr_reserved_highatomic) >= max_managed)
 		return;
 	spin_lock(&zone->lock);
 	if (zone->nr_reserved_highatomic >= max_managed)
 		goto out_unlock;
 	mt = get_pageblock_migratetype(page);
 	if (migratetype_is_mergeable(mt)) {
-		zone->nr_reserved_highatomic += pageblock_nr_pages;
+		store_relaxed(&zone->nr_reserved_highatomic, zone->nr_reserved_highatomic + pageblock_nr_pages);
 		set_pageblock_migratetype(page, MIGRATE_HIGHATOMIC);
 		move_freepages_block(zone, page, MIGRATE_HIGHATOMIC, NULL);
 	}
@@ -858,8 +893,8 @@ static bool unreserve_highatomic_pageblock(const struct alloc_context *ac, bool 
 			if (!page)
 				continue;
 			if (is_migrate_highatomic(get_pageblock_migratetype(page))) {
-				zone->nr_reserved_highatomic -= min(pageblock_nr_pages,
-								    zone->nr_reserved_highatomic);
+				store_relaxed(&zone->nr_reserved_highatomic, zone->nr_reserved_highatomic -
+					      min(pageblock_nr_pages, zone->nr_reserved_highatomic));
 			}
 			set_pageblock_migratetype(page, ac->migratetype);
 			ret = move_freepages_block(zone, page, ac->migratetype, NULL);
@@ -979,6 +1014,13 @@ static __always_inline unsigned int pindex_to_order(unsigned int pindex)
 	return order;
 }
 
+static __always_inline int local_nid(void)
+{
+	if (likely(nr_online_nodes == 1))
+		return 0;
+	return numa_node_id();
+}
+
 /*
  * The simulated CPU, as smp_processor_id() computes it (host cpu modulo
  * nr_cpu_ids), read straight from the rseq area glibc registered: one load
@@ -1003,10 +1045,71 @@ static __always_inline unsigned int pcp_cpu(void)
 	return cpu;
 }
 
+/*
+ * The pcp lock.  Two modes, chosen at boot (pcp_choose_mode):
+ *
+ * xchg: a test-and-set trylock on the fast paths, spin_lock elsewhere.
+ *
+ * rseq (MMFS, opt-in with MMFS_PCP_RSEQ=1 in the environment): when every
+ * host CPU is a simulated CPU of its own (cpus= equals the host's CPU
+ * count and the process may run on all of them),
+ * pcp->lock of CPU c is only ever taken on CPU c, inside a restartable
+ * sequence: "if (lock == 0 && still on c) lock = 1" commits with one plain
+ * store, and the kernel aborts the sequence if the thread is preempted or
+ * migrated in between, so no other thread of CPU c can interleave -- the
+ * same exclusion the kernel's pcp_spin_trylock gets from disabling
+ * preemption, with no atomic instruction.  The holder may migrate later and
+ * releases with a plain store (x86 TSO: a release).  Whoever needs another
+ * CPU's pcp (drains, validate, lookup, sysctls) first moves itself to that
+ * CPU, as the kernel's drain_all_pages queues work on each CPU.
+ */
+static int pcp_rseq_mode;
+
+#define MMFS_RSEQ_SIG	0x53053053	/* glibc's x86 signature */
+
+/* 0: locked; 1: busy, or not on @cpu, or aborted */
+static __always_inline int rseq_pcp_trylock(atomic_int *lockw, unsigned int cpu)
+{
+	__asm__ __volatile__ goto (
+		".pushsection __rseq_cs, \"aw\"\n\t"
+		".balign 32\n\t"
+		"3:\n\t"
+		".long 0x0, 0x0\n\t"
+		".quad 1f, (2f - 1f), 4f\n\t"
+		".popsection\n\t"
+		"leaq 3b(%%rip), %%rax\n\t"
+		"movq %%rax, %%fs:8(%[rseq_off])\n\t"
+		"1:\n\t"
+		"cmpl %[cpu], %%fs:4(%[rseq_off])\n\t"
+		"jnz 4f\n\t"
+		"cmpl $0, %[v]\n\t"
+		"jnz %l[busy]\n\t"
+		"movl $1, %[v]\n\t"
+		"2:\n\t"
+		".pushsection __rseq_failure, \"ax\"\n\t"
+		".byte 0x0f, 0xb9, 0x3d\n\t"
+		".long 0x53053053\n\t"
+		"4:\n\t"
+		"jmp %l[busy]\n\t"
+		".popsection\n\t"
+		:
+		: [cpu] "r" (cpu), [rseq_off] "r" ((long)__rseq_offset), [v] "m" (*lockw)
+		: "memory", "cc", "rax"
+		: busy);
+	return 0;
+busy:
+	return 1;
+}
+
 static __always_inline struct per_cpu_pages *pcp_spin_trylock(struct zone *zone, unsigned int cpu)
 {
 	struct per_cpu_pages *pcp = &zone->per_cpu_pageset[cpu];
 
+	if (likely(pcp_rseq_mode)) {
+		if (likely(!rseq_pcp_trylock(&pcp->lock.locked, cpu)))
+			return pcp;
+		return NULL;
+	}
 	if (likely(spin_trylock(&pcp->lock)))
 		return pcp;
 	return NULL;
@@ -1015,6 +1118,78 @@ static __always_inline struct per_cpu_pages *pcp_spin_trylock(struct zone *zone,
 static __always_inline void pcp_spin_unlock(struct per_cpu_pages *pcp)
 {
 	spin_unlock(&pcp->lock);
+}
+
+/* Take @cpu's pcp lock from anywhere (may move the caller to @cpu). */
+static void pcp_lock_remote(struct per_cpu_pages *pcp, unsigned int cpu)
+{
+	cpu_set_t old, one;
+	bool moved = false;
+
+	if (!pcp_rseq_mode) {
+		spin_lock(&pcp->lock);
+		return;
+	}
+	for (;;) {
+		if (pcp_cpu() == cpu && !rseq_pcp_trylock(&pcp->lock.locked, cpu))
+			break;
+		if (!moved) {
+			if (sched_getaffinity(0, sizeof(old), &old))
+				CPU_ZERO(&old);
+			CPU_ZERO(&one);
+			CPU_SET(cpu, &one);
+			sched_setaffinity(0, sizeof(one), &one);
+			moved = true;
+		} else {
+			sched_yield();
+		}
+	}
+	if (moved && CPU_COUNT(&old))
+		sched_setaffinity(0, sizeof(old), &old);
+}
+
+static void pcp_unlock_remote(struct per_cpu_pages *pcp)
+{
+	spin_unlock(&pcp->lock);
+}
+
+/* rseq mode needs every host CPU to be a simulated CPU of its own */
+static void pcp_choose_mode(void)
+{
+	long ncpu = sysconf(_SC_NPROCESSORS_CONF);
+	cpu_set_t set;
+
+	pcp_rseq_mode = 0;
+	/* opt-in: measured no faster than the trylock here (an uncontended
+	 * xchg on a hot line costs little next to the struct page misses),
+	 * and it moves drainers between CPUs */
+	if (!getenv("MMFS_PCP_RSEQ") || __rseq_size < 20 || ncpu < 1 || ncpu > CPU_SETSIZE)
+		return;
+	if ((long)nr_cpu_ids != ncpu || sched_getaffinity(0, sizeof(set), &set))
+		return;
+	for (long c = 0; c < ncpu; c++)
+		if (!CPU_ISSET(c, &set))
+			return;
+	pcp_rseq_mode = 1;
+}
+
+/* for debug.c: every pcp lock of @zone, in CPU order, and back */
+void mmfs_pcp_lock_all(struct zone *zone)
+{
+	for (unsigned int cpu = 0; cpu < nr_cpu_ids; cpu++)
+		pcp_lock_remote(&zone->per_cpu_pageset[cpu], cpu);
+}
+
+void mmfs_pcp_unlock_all(struct zone *zone)
+{
+	for (unsigned int cpu = 0; cpu < nr_cpu_ids; cpu++)
+		pcp_unlock_remote(&zone->per_cpu_pageset[cpu]);
+}
+
+/* tests and benchmarks: which pcp lock the fast paths use */
+bool mmfs_pcp_uses_rseq(void)
+{
+	return pcp_rseq_mode;
 }
 
 /*
@@ -1167,25 +1342,24 @@ void mmfs_pcp_fold_stats(void)
 		for (unsigned int cpu = 0; cpu < pcp_pending_cpus && cpu < nr_cpu_ids; cpu++) {
 			struct per_cpu_pages *pcp = &zone->per_cpu_pageset[cpu];
 
-			spin_lock(&pcp->lock);
+			pcp_lock_remote(pcp, (unsigned int)cpu);
 			pcp_fold_pending(zone, &pcp_pending[zid * pcp_pending_cpus + cpu]);
-			spin_unlock(&pcp->lock);
+			pcp_unlock_remote(pcp);
 		}
 	}
 }
 
 static __always_inline void zone_statistics(struct zone *preferred_zone, struct zone *z)
 {
-	/* MMFS: the "local" node is the preferred zone's node (the caller
-	 * asked for the node it runs on, or named one). */
+	enum numa_stat_item local_stat = z->node == local_nid() ? NUMA_LOCAL : NUMA_OTHER;
+
 	if (z->node == preferred_zone->node) {
 		__inc_numa_state(z, NUMA_HIT);
-		__inc_numa_state(z, NUMA_LOCAL);
 	} else {
 		__inc_numa_state(z, NUMA_MISS);
 		__inc_numa_state(preferred_zone, NUMA_FOREIGN);
-		__inc_numa_state(z, NUMA_OTHER);
 	}
+	__inc_numa_state(z, local_stat);
 }
 
 /* Lock and remove a page from this CPU's pcp list; NULL if the lock is busy. */
@@ -1210,13 +1384,10 @@ static __always_inline struct page *rmqueue_pcplist(struct zone *preferred_zone,
 		struct pcp_pending *pp = pcp_pending_of(page, cpu);
 
 		pp->pgalloc += 1UL << order;
-		if (likely(zone->node == preferred_zone->node)) {
+		if (likely(zone->node == preferred_zone->node && zone->node == local_nid()))
 			pp->numa_local++;
-		} else {
-			__inc_numa_state(zone, NUMA_MISS);
-			__inc_numa_state(preferred_zone, NUMA_FOREIGN);
-			__inc_numa_state(zone, NUMA_OTHER);
-		}
+		else
+			zone_statistics(preferred_zone, zone);
 		if (unlikely(++pp->events >= PCP_STAT_FOLD))
 			pcp_fold_pending(zone, pp);
 	}
@@ -1255,7 +1426,7 @@ static noinline struct page *rmqueue_buddy(struct zone *preferred_zone, struct z
  * ending the watermark boost once woken (balance_pgdat clears it). */
 static void wakeup_kswapd(struct zone *zone)
 {
-	WRITE_ONCE(zone->watermark_boost, 0);
+	store_relaxed(&zone->watermark_boost, 0UL);
 }
 
 static __always_inline struct page *rmqueue(struct zone *preferred_zone, struct zone *zone,
@@ -1288,7 +1459,7 @@ static __always_inline long __zone_watermark_unusable_free(const struct zone *z,
 
 	/* Without rights to the reserves, the highatomic blocks are not ours. */
 	if (likely(!(alloc_flags & ALLOC_RESERVES)))
-		unusable_free += (long)READ_ONCE(z->nr_reserved_highatomic);
+		unusable_free += (long)load_relaxed(&z->nr_reserved_highatomic);
 	return unusable_free;
 }
 
@@ -1325,22 +1496,32 @@ bool __zone_watermark_ok(struct zone *z, unsigned int order, unsigned long mark,
 		return false;
 	if (!order)
 		return true;
-	/* For a high-order request, one suitable block must be free. */
+	/* For a high-order request, one suitable block must be free.
+	 * MMFS: a ThreadSanitizer build looks under zone->lock (the kernel
+	 * reads the list heads racily; so do we otherwise). */
+	if (MMFS_TSAN)
+		spin_lock(&z->lock);
 	for (o = order; o < MAX_ORDER; o++) {
 		struct free_area *area = &z->free_area[o];
 		int mt;
 
-		if (!READ_ONCE(area->nr_free))
+		if (!load_relaxed(&area->nr_free))
 			continue;
 		for (mt = 0; mt < MIGRATE_PCPTYPES; mt++) {
 			if (!free_area_empty(area, mt))
-				return true;
+				goto found;
 		}
 		if ((alloc_flags & (ALLOC_HIGHATOMIC | ALLOC_OOM)) &&
 		    !free_area_empty(area, MIGRATE_HIGHATOMIC))
-			return true;
+			goto found;
 	}
+	if (MMFS_TSAN)
+		spin_unlock(&z->lock);
 	return false;
+found:
+	if (MMFS_TSAN)
+		spin_unlock(&z->lock);
+	return true;
 }
 
 bool zone_watermark_ok(struct zone *z, unsigned int order, unsigned long mark,
@@ -1354,8 +1535,12 @@ static __always_inline bool zone_watermark_fast(struct zone *z, unsigned int ord
 						unsigned long mark, int highest_zoneidx,
 						unsigned int alloc_flags, gfp_t gfp_mask)
 {
-	long free_pages = (long)zone_page_state_folded(z, NR_FREE_PAGES);
+	/* zone_page_state(): the folded value, stale by at most the per-cpu
+	 * thresholds, as the kernel's fast path reads it */
+	long free_pages = atomic_long_read(&z->vm_stat[NR_FREE_PAGES]);
 
+	if (unlikely(free_pages < 0))
+		free_pages = 0;
 	/* Fast check for order-0 only */
 	if (!order) {
 		long usable_free = free_pages;
@@ -1418,7 +1603,7 @@ static __always_inline void post_alloc_hook(struct page *page, unsigned int orde
 	init_page_count(page);
 	if (init)
 		kernel_init_pages(page, page_to_pfn(page), 1 << order);
-	set_page_owner(page, order, gfp_flags);
+	__set_page_owner(page, order, gfp_flags);
 }
 
 static __always_inline void prep_new_page(struct page *page, unsigned int order, gfp_t gfp_flags,
@@ -1469,7 +1654,7 @@ static __always_inline bool free_pages_prepare(struct page *page, unsigned int o
 	const char *why;
 
 	if (unlikely(fpi_flags & FPI_MMFS_BOOT)) {
-		page->flags &= ~PAGE_FLAGS_CHECK_AT_PREP;
+		store_relaxed(&page->flags, page->flags & ~PAGE_FLAGS_CHECK_AT_PREP);
 		return true;
 	}
 	trace_mm_page_free(page, order);
@@ -1502,7 +1687,7 @@ static __always_inline bool free_pages_prepare(struct page *page, unsigned int o
 				bad_page(p, why);
 				bad++;
 			}
-			p->flags &= ~PAGE_FLAGS_CHECK_AT_PREP;
+			store_relaxed(&p->flags, p->flags & ~PAGE_FLAGS_CHECK_AT_PREP);
 		}
 	}
 	why = page_bad_reason(page, PAGE_FLAGS_CHECK_AT_FREE);
@@ -1512,8 +1697,8 @@ static __always_inline bool free_pages_prepare(struct page *page, unsigned int o
 	}
 	if (unlikely(bad))
 		return false;
-	page->flags &= ~PAGE_FLAGS_CHECK_AT_PREP;
-	reset_page_owner(page, order);
+	store_relaxed(&page->flags, page->flags & ~PAGE_FLAGS_CHECK_AT_PREP);
+	__reset_page_owner(page, order);
 	if (want_init_on_free())
 		kernel_init_pages(page, page_to_pfn(page), 1 << order);
 	return true;
@@ -1734,12 +1919,6 @@ static __always_inline bool should_fail_alloc_page(gfp_t gfp_mask, unsigned int 
 
 /* ============================================================ allocation */
 
-static __always_inline int local_nid(void)
-{
-	if (likely(nr_online_nodes == 1))
-		return 0;
-	return numa_node_id();
-}
 
 static __always_inline struct zonelist *node_zonelist(int nid, gfp_t flags)
 {
@@ -1775,13 +1954,14 @@ static __always_inline unsigned int gfp_to_alloc_flags_fast(gfp_t gfp_mask)
 
 /* Forbid the first pass from falling back to types that fragment memory
  * while another local zone could serve the request. */
-static __always_inline unsigned int alloc_flags_nofragment(struct zone *zone, gfp_t gfp_mask)
+static __always_inline unsigned int alloc_flags_nofragment(const struct zoneref *zref, gfp_t gfp_mask)
 {
 	unsigned int alloc_flags = gfp_to_alloc_flags_fast(gfp_mask);
+	struct zone *zone = zref->zone;
 
 	if (!zone)
 		return alloc_flags;
-	if (zone_idx(zone) != ZONE_NORMAL)
+	if (zref->zone_idx != ZONE_NORMAL)	/* zone_idx(), without the division */
 		return alloc_flags;
 	if (nr_online_nodes > 1 && !populated_zone(zone - 1))
 		return alloc_flags;
@@ -1813,6 +1993,16 @@ retry:
 				goto retry;
 			}
 		}
+		/* Below the high watermark?  Then the free path shrinks pcp
+		 * high (ZONE_BELOW_HIGH); detected here, off the free path. */
+		if (__atomic_load_n(&zone->flags, __ATOMIC_RELAXED) & (1UL << ZONE_BELOW_HIGH))
+			goto check_alloc_wmark;
+		mark = high_wmark_pages(zone);
+		if (zone_watermark_fast(zone, order, mark, (int)ac->highest_zoneidx,
+					(unsigned int)alloc_flags, gfp_mask))
+			goto try_this_zone;
+		__atomic_fetch_or(&zone->flags, 1UL << ZONE_BELOW_HIGH, __ATOMIC_RELAXED);
+check_alloc_wmark:
 		mark = wmark_pages(zone, alloc_flags & ALLOC_WMARK_MASK);
 		if (!zone_watermark_fast(zone, order, mark, (int)ac->highest_zoneidx,
 					 (unsigned int)alloc_flags, gfp_mask)) {
@@ -1887,6 +2077,20 @@ static void show_migration_types(unsigned char type, char *buf, size_t len, size
 #define K(x) ((x) << (PAGE_SHIFT - 10))
 
 /* show_free_areas: the per-zone part of the kernel's Mem-Info report. */
+/* pcp->count of another CPU, for reports (racy read; locked under TSan) */
+static int pcp_count_report(struct zone *zone, unsigned int cpu)
+{
+	struct per_cpu_pages *pcp = &zone->per_cpu_pageset[cpu];
+	int count;
+
+	if (!MMFS_TSAN)
+		return load_relaxed(&pcp->count);
+	pcp_lock_remote(pcp, cpu);
+	count = pcp->count;
+	pcp_unlock_remote(pcp);
+	return count;
+}
+
 static void show_free_areas(void)
 {
 	struct zone *zone;
@@ -1898,7 +2102,7 @@ static void show_free_areas(void)
 		int c;
 
 		for_each_online_cpu(c)
-			free_pcp += (unsigned long)READ_ONCE(zone->per_cpu_pageset[c].count);
+			free_pcp += (unsigned long)pcp_count_report(zone, (unsigned int)c);
 		printk("Node %d %s free:%lukB boost:%lukB min:%lukB low:%lukB high:%lukB"
 		       " reserved_highatomic:%luKB active_anon:0kB inactive_anon:0kB"
 		       " active_file:0kB inactive_file:0kB unevictable:0kB writepending:0kB"
@@ -1909,7 +2113,7 @@ static void show_free_areas(void)
 		       K(low_wmark_pages(zone)), K(high_wmark_pages(zone)),
 		       K(zone->nr_reserved_highatomic), K(zone->present_pages),
 		       K(zone_managed_pages(zone)), K(free_pcp),
-		       (unsigned int)K(READ_ONCE(zone->per_cpu_pageset[cpu].count)));
+		       (unsigned int)K(pcp_count_report(zone, (unsigned int)cpu)));
 		{
 			char line[256];
 			size_t n = 0;
@@ -1955,6 +2159,31 @@ static void show_free_areas(void)
 	}
 }
 
+/* __ratelimit(&nopage_rs): 10 reports per 5 s, then a count of the rest */
+static bool warn_alloc_ratelimit(void)
+{
+	static pthread_mutex_t rs_lock = PTHREAD_MUTEX_INITIALIZER;
+	static uint64_t begin;
+	static int printed, missed;
+	uint64_t now = mmfs_ktime_ns();
+	bool ok;
+
+	pthread_mutex_lock(&rs_lock);
+	if (!begin || now - begin > 5000000000ull || now < begin) {
+		if (missed)
+			printk("warn_alloc: %d callbacks suppressed", missed);
+		begin = now;
+		printed = missed = 0;
+	}
+	ok = printed < 10;
+	if (ok)
+		printed++;
+	else
+		missed++;
+	pthread_mutex_unlock(&rs_lock);
+	return ok;
+}
+
 /**
  * warn_alloc - report a failed allocation in the kernel's words
  * @gfp_mask: the request's gfp
@@ -1967,6 +2196,8 @@ void warn_alloc(gfp_t gfp_mask, const unsigned long *nodemask, const char *fmt, 
 	va_list ap;
 
 	if (gfp_mask & __GFP_NOWARN)
+		return;
+	if (!warn_alloc_ratelimit())
 		return;
 	va_start(ap, fmt);
 	vsnprintf(what, sizeof(what), fmt, ap);
@@ -2075,7 +2306,7 @@ static __always_inline bool prepare_alloc_pages(gfp_t gfp_mask, unsigned int ord
 						int preferred_nid, const unsigned long *nodemask,
 						struct alloc_context *ac)
 {
-	ac->highest_zoneidx = gfp_zone(gfp_mask);
+	ac->highest_zoneidx = __gfp_zone(gfp_mask);
 	ac->zonelist = node_zonelist(preferred_nid, gfp_mask);
 	ac->nodemask = nodemask;
 	ac->migratetype = __gfp_migratetype(gfp_mask);
@@ -2114,7 +2345,7 @@ struct page *__alloc_pages(gfp_t gfp, unsigned int order, int preferred_nid,
 		page = NULL;
 		goto out;
 	}
-	alloc_flags |= alloc_flags_nofragment(ac.preferred_zoneref->zone, gfp);
+	alloc_flags |= alloc_flags_nofragment(ac.preferred_zoneref, gfp);
 
 	/* First allocation attempt */
 	page = get_page_from_freelist(gfp, order, (int)alloc_flags, &ac);
@@ -2220,11 +2451,11 @@ static void drain_pages_zone(unsigned int cpu, struct zone *zone)
 	if (!zone->per_cpu_pageset)
 		return;
 	pcp = &zone->per_cpu_pageset[cpu];
-	if (READ_ONCE(pcp->count)) {
-		spin_lock(&pcp->lock);
+	if (MMFS_TSAN || load_relaxed(&pcp->count)) {
+		pcp_lock_remote(pcp, (unsigned int)cpu);
 		if (pcp->count)
 			free_pcppages_bulk(zone, pcp->count, pcp, 0);
-		spin_unlock(&pcp->lock);
+		pcp_unlock_remote(pcp);
 	}
 }
 
@@ -2298,7 +2529,8 @@ int mmfs_alloc_pages_checked(gfp_t gfp, int order, int nid, struct page **out)
 	return 0;
 }
 
-/* The head of an allocated block at @pfn, or NULL. */
+/* The head of an allocated block at @pfn that an outside caller may take
+ * references on, or NULL. */
 static struct page *checked_head(unsigned long pfn, struct page_owner **pop)
 {
 	struct page *page;
@@ -2313,6 +2545,11 @@ static struct page *checked_head(unsigned long pfn, struct page_owner **pop)
 	if (!po)
 		return NULL;
 	if (page_ref_count(page) <= 0)
+		return NULL;
+	/* the slab's and the page tables' own pages are theirs to free:
+	 * dropping a reference from outside would corrupt them */
+	if (PageSlab(page) || PageTable(page) || po->kind == MMFS_OWNER_SLAB ||
+	    po->kind == MMFS_OWNER_PGTABLE)
 		return NULL;
 	*pop = po;
 	return page;
@@ -2421,6 +2658,7 @@ int zone_pcp_init(struct zone *zone)
 		pcp[cpu].batch = 1;
 	}
 	if (!pcp_pending || pcp_pending_cpus != nr_cpu_ids) {
+		pcp_choose_mode();	/* first zone of this boot */
 		size_t psz = sizeof(struct pcp_pending) * PCP_ZONE_IDS * nr_cpu_ids;
 
 		free(pcp_pending);
@@ -2627,14 +2865,14 @@ static void zone_set_pageset_high_and_batch(struct zone *zone, int cpu_online)
 	for_each_possible_cpu(cpu) {
 		struct per_cpu_pages *pcp = &zone->per_cpu_pageset[cpu];
 
-		spin_lock(&pcp->lock);
+		pcp_lock_remote(pcp, (unsigned int)cpu);
 		WRITE_ONCE(pcp->batch, new_batch);
 		WRITE_ONCE(pcp->high_min, new_high_min);
 		WRITE_ONCE(pcp->high_max, new_high_max);
 		/* MMFS: start at high_min (the kernel starts at 0 and clamps
 		 * on first use, which reads the same once the CPU is used) */
 		pcp->high = new_high_min;
-		spin_unlock(&pcp->lock);
+		pcp_unlock_remote(pcp);
 	}
 }
 
@@ -2913,14 +3151,14 @@ int mmfs_pcp_find_page(const struct page *page, int *cpu_out)
 		struct page *p;
 		int found = -1;
 
-		spin_lock(&pcp->lock);
+		pcp_lock_remote(pcp, (unsigned int)cpu);
 		for (int i = 0; i < NR_PCP_LISTS && found < 0; i++)
 			list_for_each_entry(p, &pcp->lists[i], lru)
 				if (p == page) {
 					found = (int)pindex_to_order((unsigned int)i);
 					break;
 				}
-		spin_unlock(&pcp->lock);
+		pcp_unlock_remote(pcp);
 		if (found >= 0) {
 			if (cpu_out)
 				*cpu_out = (int)cpu;

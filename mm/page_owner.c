@@ -16,25 +16,20 @@
  *
  * MMFS: times come from the coarse real-time clock (one vDSO read, ~4 ms
  * resolution) so the allocation fast path stays cheap; ts_nsec is that time
- * on the log's clock.
+ * on the log's clock, made strictly increasing per pfn so that (pfn,
+ * ts_nsec) identifies one allocation (fs/ uses it as a generation).
  */
-#include "internal.h"
+#include "page_owner.h"
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
-static struct page_owner **po_section;	/* [po_nr_sections], NULL = no RAM */
-static unsigned long po_nr_sections;
-static uint64_t wall_at_boot;		/* CLOCK_REALTIME_COARSE at ktime 0 */
-
-static __always_inline struct page_owner *__pfn_owner(unsigned long pfn)
-{
-	unsigned long sec = pfn >> PFN_SECTION_SHIFT;
-
-	if (unlikely(sec >= po_nr_sections || !po_section[sec]))
-		return NULL;
-	return &po_section[sec][pfn & (PAGES_PER_SECTION - 1)];
-}
+struct page_owner **mmfs_po_section;
+unsigned long mmfs_po_nr_sections;
+uint64_t mmfs_po_wall_at_boot;
+#define po_section	mmfs_po_section
+#define po_nr_sections	mmfs_po_nr_sections
+#define wall_at_boot	mmfs_po_wall_at_boot
 
 /**
  * page_ext_init - allocate the side array for every present section
@@ -89,27 +84,7 @@ void page_ext_shutdown(void)
  */
 void set_page_owner(struct page *page, unsigned int order, gfp_t gfp)
 {
-	struct page_owner *po = __pfn_owner(page_to_pfn(page));
-	struct timespec ts;
-	uint64_t wall;
-
-	if (unlikely(!po))
-		return;
-	clock_gettime(CLOCK_REALTIME_COARSE, &ts);
-	wall = (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-	po->wall_ns = wall;
-	po->ts_nsec = wall > wall_at_boot ? wall - wall_at_boot : 0;
-	po->gfp_mask = gfp;
-	po->order = (short)order;
-	po->last_migrate_reason = -1;
-	po->pid = current->pid;
-	po->uid = current->uid;
-	memcpy(po->comm, current->comm, sizeof(po->comm));
-	po->kind = MMFS_OWNER_KERNEL;
-	po->owner_id = 0;
-	po->fs_private = NULL;
-	po->owner_dropped = 0;
-	__atomic_store_n(&po->live, 1, __ATOMIC_RELEASE);
+	__set_page_owner(page, order, gfp);
 }
 
 /**
@@ -117,13 +92,7 @@ void set_page_owner(struct page *page, unsigned int order, gfp_t gfp)
  */
 void reset_page_owner(struct page *page, unsigned int order)
 {
-	struct page_owner *po = __pfn_owner(page_to_pfn(page));
-
-	if (unlikely(!po))
-		return;
-	__atomic_store_n(&po->live, 0, __ATOMIC_RELEASE);
-	po->order = -1;
-	po->fs_private = NULL;
+	__reset_page_owner(page, order);
 }
 
 /**

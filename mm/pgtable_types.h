@@ -120,11 +120,17 @@
 #define __p4d(x)	((p4d_t){ (x) })
 #define __pgd(x)	((pgd_t){ (x) })
 
-static inline pte_t ptep_get(const pte_t *p) { return __pte(READ_ONCE(p->pte)); }
-static inline pmd_t pmdp_get(const pmd_t *p) { return __pmd(READ_ONCE(p->pmd)); }
-static inline pud_t pudp_get(const pud_t *p) { return __pud(READ_ONCE(p->pud)); }
-static inline p4d_t p4dp_get(const p4d_t *p) { return __p4d(READ_ONCE(p->p4d)); }
-static inline pgd_t pgdp_get(const pgd_t *p) { return __pgd(READ_ONCE(p->pgd)); }
+/* Entries are read locklessly (gup fast, faults under mmap_lock read).
+ * A new table is published with a release store and followed with an
+ * acquire load (the kernel's smp_wmb() in pmd_install and the address
+ * dependency of the walk); both are plain 64-bit moves on x86. */
+#define pt_load(p)	__atomic_load_n((p), __ATOMIC_ACQUIRE)
+#define pt_store(p, v)	__atomic_store_n((p), (v), __ATOMIC_RELEASE)
+static inline pte_t ptep_get(const pte_t *p) { return __pte(pt_load(&p->pte)); }
+static inline pmd_t pmdp_get(const pmd_t *p) { return __pmd(pt_load(&p->pmd)); }
+static inline pud_t pudp_get(const pud_t *p) { return __pud(pt_load(&p->pud)); }
+static inline p4d_t p4dp_get(const p4d_t *p) { return __p4d(pt_load(&p->p4d)); }
+static inline pgd_t pgdp_get(const pgd_t *p) { return __pgd(pt_load(&p->pgd)); }
 
 static inline bool pte_none(pte_t p) { return pte_val(p) == 0; }
 static inline bool pte_present(pte_t p) { return pte_val(p) & _PAGE_PRESENT; }
@@ -223,6 +229,11 @@ struct mm_struct {
 	atomic_long_t nr_tables;	/* MMFS: every table page incl. pgd (NR_PAGETABLE share) */
 	atomic_long_t pinned_vm;	/* VmPin: pages the frame driver pinned */
 	atomic_long_t rss;		/* mapped pages with a struct page (anon + mixed) */
+	atomic_long_t rss_anon;		/* of rss: anonymous pages (RssAnon) */
+	atomic_long_t hiwater_rss;	/* VmHWM: highest rss */
+	unsigned long total_vm;		/* pages in VMAs (VmSize) */
+	unsigned long hiwater_vm;	/* VmPeak: highest total_vm */
+	unsigned long data_vm;		/* private writable pages (VmData) */
 	atomic_t gup_fast_active;	/* lockless walkers in flight (tlb_remove_table_sync_one) */
 	atomic_t mm_count;		/* references to this struct (registry + mappings) */
 	bool dead;			/* unlinked from the registry (pid reused / torn down) */
@@ -241,18 +252,26 @@ static inline pgd_t *pgd_offset(struct mm_struct *mm, unsigned long addr)
 static inline p4d_t *p4d_offset(pgd_t *pgd, unsigned long addr)
 {
 #if CONFIG_PGTABLE_LEVELS == 5
-	return (p4d_t *)pt_table_ptr(pgd_val(*pgd)) + p4d_index(addr);
+	return (p4d_t *)pt_table_ptr(pgd_val(pgdp_get(pgd))) + p4d_index(addr);
 #else
 	(void)addr;
 	return (p4d_t *)pgd;		/* folded */
 #endif
 }
 static inline pud_t *pud_offset(p4d_t *p4d, unsigned long addr)
-{ return (pud_t *)pt_table_ptr(p4d_val(*p4d)) + pud_index(addr); }
+{ return (pud_t *)pt_table_ptr(p4d_val(p4dp_get(p4d))) + pud_index(addr); }
 static inline pmd_t *pmd_offset(pud_t *pud, unsigned long addr)
-{ return (pmd_t *)pt_table_ptr(pud_val(*pud)) + pmd_index(addr); }
+{ return (pmd_t *)pt_table_ptr(pud_val(pudp_get(pud))) + pmd_index(addr); }
 static inline pte_t *pte_offset_map(pmd_t *pmd, unsigned long addr)
-{ return (pte_t *)pt_table_ptr(pmd_val(*pmd)) + pte_index(addr); }
+{ return (pte_t *)pt_table_ptr(pmd_val(pmdp_get(pmd))) + pte_index(addr); }
+
+static inline void update_hiwater_rss(struct mm_struct *mm)
+{
+	long rss = atomic_long_read(&mm->rss), hi = atomic_long_read(&mm->hiwater_rss);
+
+	while (rss > hi && !atomic_compare_exchange_weak(&mm->hiwater_rss.counter, &hi, rss))
+		;
+}
 
 static inline bool is_cow_mapping(unsigned long flags)
 { return (flags & (VM_SHARED | VM_MAYWRITE)) == VM_MAYWRITE; }
@@ -299,6 +318,7 @@ void unmap_vmas(struct vm_area_struct *vma, unsigned long start, unsigned long e
 /* Free the table pages no longer covering any VMA in [floor, ceiling). */
 void free_pgd_range(struct mm_struct *mm, unsigned long addr, unsigned long end,
 		    unsigned long floor, unsigned long ceiling);
+void free_pgtables(struct vm_area_struct *vma, unsigned long floor, unsigned long ceiling);
 struct page *vm_normal_page(struct vm_area_struct *vma, unsigned long addr, pte_t pte);
 /* follow_page_mask: the page at address (referenced per FOLL_GET/FOLL_PIN),
  * NULL if nothing is mapped, or an error pointer (ERR_PTR style, see IS_ERR). */
@@ -343,6 +363,8 @@ void unpin_user_page(struct page *page);
 void unpin_user_pages(struct page **pages, unsigned long npages);
 /* try_grab_page: take a FOLL_GET or FOLL_PIN reference; 0 or -ENOMEM. */
 int try_grab_page(struct page *page, unsigned int flags);
+/* The frame driver's pin of a block it mapped (0 / -EINVAL if free). */
+int mmfs_pin_mapped_block(struct page *head);
 /* Pins held on this head (exact, from the ledger). */
 int mmfs_page_pincount(const struct page *page);
 int mmfs_gup_boot(void);

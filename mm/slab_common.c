@@ -584,6 +584,7 @@ void *kmem_cache_alloc_node(struct kmem_cache *s, gfp_t gfp, int node)
 	return ret;
 }
 
+/** kmem_cache_alloc - kmem_cache_alloc_node() on any node (NUMA_NO_NODE) */
 void *kmem_cache_alloc(struct kmem_cache *s, gfp_t gfp)
 {
 	void *ret = slab_alloc_ops->alloc(s, gfp, NUMA_NO_NODE, _RET_IP_, s->object_size);
@@ -610,7 +611,7 @@ void kmem_cache_free(struct kmem_cache *s, void *x)
 		       x, s ? s->name : "(null)");
 		return;
 	}
-	if (unlikely(slab->slab_cache != s)) {
+	if (unlikely(slab->slab_cache != s && slab->slab_cache)) {
 		printk("WARNING: kmem_cache_free: Wrong slab cache. %s but object is from %s",
 		       s ? s->name : "(null)", slab->slab_cache ? slab->slab_cache->name : "(none)");
 		s = slab->slab_cache;
@@ -621,6 +622,15 @@ void kmem_cache_free(struct kmem_cache *s, void *x)
 	slab_alloc_ops->free(s, slab, x, _RET_IP_);
 }
 
+/**
+ * kmem_cache_alloc_bulk - allocate nr objects into p[]
+ * @s: the cache
+ * @gfp: gfp flags
+ * @nr: how many
+ * @p: where the objects go
+ *
+ * Return: nr, or 0 (and nothing allocated) on failure.
+ */
 int kmem_cache_alloc_bulk(struct kmem_cache *s, gfp_t gfp, size_t nr, void **p)
 {
 	if (!nr)
@@ -628,6 +638,12 @@ int kmem_cache_alloc_bulk(struct kmem_cache *s, gfp_t gfp, size_t nr, void **p)
 	return slab_alloc_ops->alloc_bulk(s, gfp, nr, p);
 }
 
+/**
+ * kmem_cache_free_bulk - free nr objects of s (s NULL: kfree each)
+ * @s: the cache or NULL
+ * @nr: how many
+ * @p: the objects
+ */
 void kmem_cache_free_bulk(struct kmem_cache *s, size_t nr, void **p)
 {
 	/* MMFS: object by object (the kernel builds detached freelists per slab) */
@@ -640,6 +656,26 @@ void kmem_cache_free_bulk(struct kmem_cache *s, size_t nr, void **p)
 }
 
 /* ---------------------------------------------------------- kmalloc */
+/**
+ * kmalloc_fix_flags - strip the gfp bits a slab or kmalloc cannot honour
+ * (__GFP_HIGHMEM, __GFP_DMA32, unknown bits), with the kernel's warning
+ * @flags: gfp as given
+ *
+ * Return: the usable flags.
+ */
+gfp_t kmalloc_fix_flags(gfp_t flags)
+{
+	gfp_t invalid_mask = flags & GFP_SLAB_BUG_MASK;
+	char a[160], b[160];
+
+	flags &= ~GFP_SLAB_BUG_MASK;
+	gfp_format(invalid_mask | flags, a, sizeof(a));
+	gfp_format(flags, b, sizeof(b));
+	printk("Unexpected gfp: %#x (%s). Fixing up to gfp: %#x (%s). Fix your code!",
+	       invalid_mask | flags, a, flags, b);
+	return flags;
+}
+
 /**
  * kmalloc_large_node - a kmalloc above KMALLOC_MAX_CACHE_SIZE: a compound
  * page block, counted in NR_SLAB_UNRECLAIMABLE_B as the kernel does
@@ -657,6 +693,8 @@ void *kmalloc_large_node(size_t size, gfp_t flags, int node)
 
 	if (size > KMALLOC_MAX_SIZE)
 		return NULL;
+	if (unlikely(flags & GFP_SLAB_BUG_MASK))
+		flags = kmalloc_fix_flags(flags);
 	order = (unsigned int)get_order(size);
 	flags |= __GFP_COMP;
 	if (node == NUMA_NO_NODE)
@@ -691,6 +729,11 @@ static __always_inline void *__do_kmalloc_node(size_t size, gfp_t flags, int nod
 	struct kmem_cache *s;
 	void *ret;
 
+	if (unlikely(slab_alloc_ops->kmalloc)) {
+		ret = slab_alloc_ops->kmalloc(size, flags, node, caller);
+		trace_kmalloc(caller, ret, size, ret ? ksize(ret) : 0, flags, node);
+		return ret;
+	}
 	if (unlikely(size > KMALLOC_MAX_CACHE_SIZE)) {
 		ret = kmalloc_large_node(size, flags, node);
 		trace_kmalloc(caller, ret, size, PAGE_SIZE << get_order(size), flags, node);
@@ -704,21 +747,32 @@ static __always_inline void *__do_kmalloc_node(size_t size, gfp_t flags, int nod
 	return ret;
 }
 
+/**
+ * kmalloc - allocate size bytes from the kmalloc cache of that class, or
+ * whole pages above KMALLOC_MAX_CACHE_SIZE (8 KiB)
+ * @size: bytes (0 gives ZERO_SIZE_PTR; above KMALLOC_MAX_SIZE NULL)
+ * @gfp: __GFP_DMA picks dma-kmalloc-*, __GFP_RECLAIMABLE kmalloc-rcl-*
+ *
+ * Return: the object or NULL.
+ */
 void *kmalloc(size_t size, gfp_t gfp)
 {
 	return __do_kmalloc_node(size, gfp, NUMA_NO_NODE, _RET_IP_);
 }
 
+/** kmalloc_node - kmalloc() preferring node */
 void *kmalloc_node(size_t size, gfp_t gfp, int node)
 {
 	return __do_kmalloc_node(size, gfp, node, _RET_IP_);
 }
 
+/** kzalloc - kmalloc() of zeroed memory */
 void *kzalloc(size_t size, gfp_t gfp)
 {
 	return __do_kmalloc_node(size, gfp | __GFP_ZERO, NUMA_NO_NODE, _RET_IP_);
 }
 
+/** kcalloc - zeroed array of n elements of size bytes; NULL on overflow */
 void *kcalloc(size_t n, size_t size, gfp_t gfp)
 {
 	size_t bytes;
@@ -796,8 +850,13 @@ void *krealloc(const void *p, size_t new_size, gfp_t gfp)
 	if (!ZERO_OR_NULL_PTR(p))
 		ks = ksize(p);
 	if (ks >= new_size) {
+		struct slab *slab = virt_to_slab(p);
+
 		if ((gfp & __GFP_ZERO) && ks > new_size)
 			memset((char *)p + new_size, 0, ks - new_size);
+		/* the kmalloc redzone follows the new size */
+		if (slab && slab_alloc_ops->krealloc_resize)
+			slab_alloc_ops->krealloc_resize(slab->slab_cache, (void *)p, new_size);
 		return (void *)p;
 	}
 	ret = __do_kmalloc_node(new_size, gfp, NUMA_NO_NODE, _RET_IP_);
@@ -808,6 +867,7 @@ void *krealloc(const void *p, size_t new_size, gfp_t gfp)
 	return ret;
 }
 
+/** virt_to_slab - the slab holding addr, NULL if its page is not a slab page */
 struct slab *virt_to_slab(const void *addr)
 {
 	struct page *page = virt_to_page(addr);
@@ -957,6 +1017,15 @@ int mmfs_kmem_cache_create(const char *name, unsigned int size, unsigned int ali
 	return ret;
 }
 
+/**
+ * mmfs_kmem_cache_destroy - destroy the cache called name
+ * @name: cache name
+ * @err: reason on failure
+ * @errlen: size of @err
+ *
+ * Return: 0, -ENOENT, -EBUSY (live objects; nothing changes) or -EPERM
+ * (kmalloc and boot caches).
+ */
 int mmfs_kmem_cache_destroy(const char *name, char *err, size_t errlen)
 {
 	struct kmem_cache *s;
@@ -979,6 +1048,7 @@ int mmfs_kmem_cache_destroy(const char *name, char *err, size_t errlen)
 	return ret;
 }
 
+/** mmfs_kmem_cache_shrink - kmem_cache_shrink() by name: 0 or -ENOENT */
 int mmfs_kmem_cache_shrink(const char *name)
 {
 	struct kmem_cache *s;
@@ -993,6 +1063,16 @@ int mmfs_kmem_cache_shrink(const char *name)
 	return s ? 0 : -ENOENT;
 }
 
+/**
+ * mmfs_kmem_cache_alloc - allocate one object of the cache called name
+ * @name: cache name
+ * @gfp: gfp flags (checked with gfp_check)
+ * @nid: node or NUMA_NO_NODE
+ * @kaddr: the object's direct-map address
+ * @objsize: object_size (may be NULL)
+ *
+ * Return: 0, -EINVAL, -ENOENT or -ENOMEM.
+ */
 int mmfs_kmem_cache_alloc(const char *name, gfp_t gfp, int nid, unsigned long *kaddr,
 			  unsigned int *objsize)
 {
@@ -1037,6 +1117,17 @@ static int checked_object(void *ptr, struct slab_object_info *info, char *err, s
 	return 0;
 }
 
+/**
+ * mmfs_kmem_cache_free - free an object after checking it is the start of
+ * an allocated object of that cache
+ * @name: cache name
+ * @kaddr: direct-map address of the object
+ * @err: reason on failure
+ * @errlen: size of @err
+ *
+ * Return: 0, -ENOENT (no cache) or -EINVAL (not an object, free already,
+ * other cache); nothing changes on error.
+ */
 int mmfs_kmem_cache_free(const char *name, unsigned long kaddr, char *err, size_t errlen)
 {
 	struct slab_object_info info;
@@ -1070,6 +1161,17 @@ out:
 	return ret;
 }
 
+/**
+ * mmfs_kmalloc - kmalloc for untrusted callers
+ * @size: 1 .. KMALLOC_MAX_SIZE (4 MiB)
+ * @gfp: gfp flags
+ * @nid: node or NUMA_NO_NODE
+ * @kaddr: the object's direct-map address
+ * @cache: the kmalloc cache's name, "" for a large (page) allocation
+ * @cachelen: size of @cache
+ *
+ * Return: 0, -EINVAL or -ENOMEM.
+ */
 int mmfs_kmalloc(size_t size, gfp_t gfp, int nid, unsigned long *kaddr, char *cache, size_t cachelen)
 {
 	struct kmem_cache *s = NULL;
@@ -1105,6 +1207,15 @@ static struct page *large_kmalloc_head(void *ptr)
 	return page;
 }
 
+/**
+ * mmfs_kfree - kfree of a checked address: the start of an allocated slab
+ * object or of a large kmalloc block
+ * @kaddr: direct-map address
+ * @err: reason on failure
+ * @errlen: size of @err
+ *
+ * Return: 0 or -EINVAL (nothing changes).
+ */
 int mmfs_kfree(unsigned long kaddr, char *err, size_t errlen)
 {
 	struct slab_object_info info;
@@ -1133,6 +1244,7 @@ out:
 	return ret;
 }
 
+/** mmfs_ksize - ksize() of a checked object address: 0 or -EINVAL */
 int mmfs_ksize(unsigned long kaddr, size_t *size)
 {
 	struct slab_object_info info;
@@ -1153,6 +1265,16 @@ int mmfs_ksize(unsigned long kaddr, size_t *size)
 	return ret;
 }
 
+/**
+ * mmfs_slab_object_at - the allocated object covering kaddr
+ * @kaddr: any address inside the object
+ * @cache: its cache name
+ * @cachelen: size of @cache
+ * @start: the object's start address
+ * @objsize: object_size
+ *
+ * Return: 0, or -ENOENT if kaddr is not inside an allocated slab object.
+ */
 int mmfs_slab_object_at(unsigned long kaddr, char *cache, size_t cachelen,
 			unsigned long *start, unsigned int *objsize)
 {
@@ -1197,6 +1319,7 @@ int mmfs_cache_for_each(int (*fn)(const char *name, const char *alias_of, void *
 	return ret;
 }
 
+/** mmfs_cache_exists - is there a cache called name? */
 bool mmfs_cache_exists(const char *name)
 {
 	bool ret;
@@ -1209,11 +1332,21 @@ bool mmfs_cache_exists(const char *name)
 	return ret;
 }
 
+/** mmfs_cache_attrs - the booted allocator's attribute table (NULL-name terminated) */
 const struct mmfs_slab_attr *mmfs_cache_attrs(void)
 {
 	return slab_alloc_ops ? slab_alloc_ops->attrs : NULL;
 }
 
+/**
+ * mmfs_cache_attr_show - render /sys/kernel/slab/CACHE/ATTR into buf
+ * @cache: cache name
+ * @attr: attribute name
+ * @buf: output
+ * @len: size of @buf
+ *
+ * Return: bytes written, or -ENOENT.
+ */
 long mmfs_cache_attr_show(const char *cache, const char *attr, char *buf, size_t len)
 {
 	struct kmem_cache *s;
@@ -1228,6 +1361,16 @@ long mmfs_cache_attr_show(const char *cache, const char *attr, char *buf, size_t
 	return ret;
 }
 
+/**
+ * mmfs_cache_attr_store - write an attribute (shrink, validate, cpu_partial,
+ * min_partial, remote_node_defrag_ratio)
+ * @cache: cache name
+ * @attr: attribute name
+ * @buf: the value ("1\n")
+ * @len: its length
+ *
+ * Return: 0, -EINVAL, -EPERM (read-only) or -ENOENT.
+ */
 int mmfs_cache_attr_store(const char *cache, const char *attr, const char *buf, size_t len)
 {
 	struct kmem_cache *s;
@@ -1243,6 +1386,13 @@ int mmfs_cache_attr_store(const char *cache, const char *attr, const char *buf, 
 }
 
 /* print_slabinfo_header() + cache_show() for every cache, newest first */
+/**
+ * mmfs_slabinfo_render - /proc/slabinfo 2.1, caches newest first
+ * @len: length of the text
+ * @err: 0, -ENOENT (no slabinfo: SLOB) or -ENOMEM
+ *
+ * Return: malloc'd text (caller frees) or NULL.
+ */
 char *mmfs_slabinfo_render(size_t *len, int *err)
 {
 	char *buf = NULL;
@@ -1286,6 +1436,7 @@ char *mmfs_slabinfo_render(size_t *len, int *err)
 }
 
 /* "NAME LIMIT BATCHCOUNT SHARED" (SLAB only) */
+/** mmfs_slabinfo_write - "NAME LIMIT BATCHCOUNT SHARED" (SLAB only; -EIO otherwise) */
 int mmfs_slabinfo_write(const char *buf, size_t len)
 {
 	char tmp[256], name[80];
@@ -1307,6 +1458,7 @@ int mmfs_slabinfo_write(const char *buf, size_t len)
 	return ret;
 }
 
+/** mmfs_slab_allocator_name - "SLUB", "SLAB" or "SLOB" */
 const char *mmfs_slab_allocator_name(void)
 {
 	if (slab_alloc_ops)

@@ -261,6 +261,15 @@ struct slab_allocator_ops {
 	/* which object is at ptr: 0 (info filled) or -ENOENT */
 	int (*object_info)(const void *ptr, struct slab_object_info *info);
 	int (*slabinfo_write)(struct kmem_cache *s, const char *args);	/* SLAB tunables */
+	/* optional: krealloc kept obj, now holding new_size bytes (kmalloc redzone) */
+	void (*krealloc_resize)(struct kmem_cache *s, void *obj, size_t new_size);
+	/*
+	 * optional (SLOB): kmalloc of any size without kmalloc caches.  Its
+	 * slab pages may leave slab_cache NULL: kfree/ksize then pass NULL
+	 * as the cache to free/ksize, and kmem_cache_free skips its
+	 * wrong-cache check.
+	 */
+	void *(*kmalloc)(size_t size, gfp_t gfp, int node, unsigned long caller);
 };
 extern const struct slab_allocator_ops slub_ops;
 extern const struct slab_allocator_ops slab_ops __attribute__((weak));
@@ -272,6 +281,8 @@ unsigned int calculate_alignment(slab_flags_t flags, unsigned int align, unsigne
 void create_boot_cache(struct kmem_cache *s, const char *name, unsigned int size,
 		       slab_flags_t flags, unsigned int useroffset, unsigned int usersize);
 struct kmem_cache *kmalloc_slab(size_t size, gfp_t flags);
+#define GFP_SLAB_BUG_MASK	(__GFP_DMA32 | __GFP_HIGHMEM | ~__GFP_BITS_MASK)
+gfp_t kmalloc_fix_flags(gfp_t flags);
 void *kmalloc_large_node(size_t size, gfp_t flags, int node);
 void free_large_kmalloc(struct page *head, void *object);
 slab_flags_t kmem_cache_flags(unsigned int object_size, slab_flags_t flags, const char *name);

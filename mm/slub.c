@@ -989,22 +989,6 @@ static struct slab *allocate_slab(struct kmem_cache *s, gfp_t flags, int node)
 	return slab;
 }
 
-#define GFP_SLAB_BUG_MASK	(__GFP_DMA32 | __GFP_HIGHMEM | ~__GFP_BITS_MASK)
-
-/* kmalloc_fix_flags(): strip what a slab cannot be allocated with */
-static noinline gfp_t kmalloc_fix_flags(gfp_t flags)
-{
-	gfp_t invalid_mask = flags & GFP_SLAB_BUG_MASK;
-	char a[160], b[160];
-
-	flags &= ~GFP_SLAB_BUG_MASK;
-	gfp_format(invalid_mask | flags, a, sizeof(a));
-	gfp_format(flags, b, sizeof(b));
-	printk("Unexpected gfp: %#x (%s). Fixing up to gfp: %#x (%s). Fix your code!",
-	       invalid_mask | flags, a, flags, b);
-	return flags;
-}
-
 static struct slab *new_slab(struct kmem_cache *s, gfp_t flags, int node)
 {
 	if (unlikely(flags & GFP_SLAB_BUG_MASK))
@@ -2806,6 +2790,21 @@ static int slub_attr_store(struct kmem_cache *s, const char *attr, const char *b
 	return 0;
 }
 
+/* __do_krealloc() keeping the object: move the kmalloc redzone to new_size */
+static void slub_krealloc_resize(struct kmem_cache *s, void *obj, size_t new_size)
+{
+	unsigned int orig_size;
+
+	if (!slub_debug_orig_size(s) || new_size > s->object_size)
+		return;
+	orig_size = get_orig_size(s, obj);
+	if (mm_cfg.init_on_alloc && orig_size < new_size)
+		memset((char *)obj + orig_size, 0, new_size - orig_size);
+	set_orig_size(s, obj, (unsigned int)new_size);
+	if ((s->flags & SLAB_RED_ZONE) && new_size < s->object_size)
+		memset((char *)obj + new_size, SLUB_RED_ACTIVE, s->object_size - new_size);
+}
+
 static int slub_validate(struct kmem_cache *s, char **buf, size_t *len, size_t *cap)
 {
 	return validate_slab_cache(s, buf, len, cap);
@@ -2831,4 +2830,5 @@ const struct slab_allocator_ops slub_ops = {
 	.validate = slub_validate,
 	.object_info = slub_object_info,
 	.slabinfo_write = NULL,
+	.krealloc_resize = slub_krealloc_resize,
 };

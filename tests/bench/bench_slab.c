@@ -6,10 +6,12 @@
  * lines (and, for memory, bytes_per_live_byte in place of ns).  Never
  * asserts times.
  *
- * Baselines: each malloc replacement runs in its own process: this program
- * re-executes itself with LD_PRELOAD=<libmimalloc|libjemalloc> and
- * "--baseline WORKLOAD", and reads the one number it prints.  (MMFS: the
- * shared bench_common.h mechanism was not there when this was written.)
+ * Baselines run in their own processes (each malloc replacement takes over
+ * a whole process): malloc(64)+free pairs through the shared bench_base_*
+ * programs (bench_common.h: bench_baseline(ALLOC, "malloc", 64)); the two
+ * workloads bench_base.c does not have (mixed sizes 8..4096, memory) by
+ * re-executing this program with LD_PRELOAD=<libmimalloc|libjemalloc> and
+ * "--baseline WORKLOAD", reading back the one number it prints.
  *
  * Workloads (the same on both sides, same seeds):
  *   alloc_free_64   kmem_cache_alloc + kmem_cache_free of a 64-byte object / malloc(64) + free
@@ -18,6 +20,7 @@
  *   memory          100000 random sizes 8..4096, every other one freed:
  *                   footprint / live bytes (slab pages vs jemalloc stats.resident)
  */
+#include "bench_common.h"
 #include "slab.h"
 #include <dlfcn.h>
 #include <stdio.h>
@@ -39,26 +42,8 @@ static const char * const jemalloc_paths[] = {
 	"/usr/lib/x86_64-linux-gnu/libjemalloc.so.2", "/usr/lib/x86_64-linux-gnu/libjemalloc.so",
 	"/usr/local/lib/libjemalloc.so", NULL };
 
-static double now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-static double median(double *v, int n)
-{
-	qsort(v, (size_t)n, sizeof(double), cmp_double);
-	return v[n / 2];
-}
+#define now_ns()	bench_now_ns()
+#define median(v, n)	bench_median(v, n)
 
 static uint64_t xorshift(uint64_t *s)
 {
@@ -245,16 +230,7 @@ static double baseline(const char *self, const char * const *paths, const char *
 	return v;
 }
 
-static void report(const char *name, double ours, const char *base, double base_ns)
-{
-	if (base_ns > 0)
-		printf("BENCH name=%s ns_per_op=%.2f baseline=%s baseline_ns=%.2f ratio=%.2f\n",
-		       name, ours, base, base_ns, ours / base_ns);
-	else
-		printf("BENCH name=%s ns_per_op=%.2f baseline=%s baseline_ns=NA ratio=NA\n",
-		       name, ours, base);
-	fflush(stdout);
-}
+#define report(name, ours, base, base_ns)	bench_report(name, ours, base, base_ns)
 
 /* ------------------------------------------------------------------ ours */
 static struct kmem_cache *cache64;
@@ -300,10 +276,16 @@ int main(int argc, char **argv)
 	if (boot("2", 0))
 		return 1;
 	ours = median_of(run_pairs, &slab_ops64, PAIR_ITERS);
-	b_mi = baseline(self, mimalloc_paths, "alloc_free_64");
-	b_glibc = baseline(self, NULL, "alloc_free_64");
+	b_mi = bench_baseline("mimalloc", "malloc", 64);
+	if (b_mi < 0)
+		b_mi = baseline(self, mimalloc_paths, "alloc_free_64");
+	b_glibc = bench_baseline("glibc", "malloc", 64);
+	if (b_glibc < 0)
+		b_glibc = baseline(self, NULL, "alloc_free_64");
+	b_je = bench_baseline("jemalloc", "malloc", 64);
 	report("slab_alloc_free_64", ours, "mimalloc", b_mi);
 	report("slab_alloc_free_64_glibc", ours, "glibc", b_glibc);
+	report("slab_alloc_free_64_jemalloc", ours, "jemalloc", b_je);
 
 	ours = median_of(mixed_adapter, &kmalloc_ops, 0);
 	report("kmalloc_mixed", ours, "mimalloc", baseline(self, mimalloc_paths, "mixed"));

@@ -17,6 +17,8 @@ import pytest
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 MMFS_BIN = os.environ.get("MMFS_BIN", os.path.join(ROOT, "build", "fs", "mmfs"))
+# extra mount options for every mount (e.g. MMFS_TEST_OPTS=threads=multi)
+EXTRA_OPTS = os.environ.get("MMFS_TEST_OPTS", "")
 PAGE = 4096
 
 
@@ -40,6 +42,7 @@ class Mount:
         self.errpath = self.dir + ".stderr"
         self.err = open(self.errpath, "w+")
         args = [MMFS_BIN, "-f"] + list(extra)
+        opts = ",".join(o for o in (opts, EXTRA_OPTS) if o)
         if opts:
             args += ["-o", opts]
         args.append(self.mnt)

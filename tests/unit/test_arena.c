@@ -36,11 +36,18 @@ static long read_long(const char *path)
 static int set_nr_hugepages(long n)
 {
 	FILE *f = fopen(NR_HUGEPAGES, "w");
+	bool bad = !f;
 
-	if (!f)
+	if (f) {
+		bad = fprintf(f, "%ld\n", n) < 0;
+		bad |= fclose(f) != 0;
+	}
+	if (bad) {
+		fprintf(stderr, "cannot write %ld to %s (the hugetlb tests need root and a writable /proc/sys)\n",
+			n, NR_HUGEPAGES);
 		return -1;
-	fprintf(f, "%ld\n", n);
-	return fclose(f);
+	}
+	return 0;
 }
 
 static int group_setup(void **state)

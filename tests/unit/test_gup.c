@@ -93,10 +93,45 @@ static void test_gup_faults_absent_pages(void **state)
 		put_page(pages[i]);
 		assert_int_equal(page_ref_count(pages[i]), 1);
 	}
+	{
+		char *st = mmfs_pid_status(5001, NULL);
+
+		assert_non_null(st);
+		assert_non_null(strstr(st, "\nVmSize:\t      16 kB\n"));
+		assert_non_null(strstr(st, "\nVmRSS:\t      16 kB\nRssAnon:\t      16 kB\nRssFile:\t       0 kB\n"));
+		assert_non_null(strstr(st, "\nVmData:\t      16 kB\n"));
+		free(st);
+		st = mmfs_pid_smaps(5001, NULL);
+		assert_non_null(strstr(st, "\nRss:                  16 kB\nPss:                  16 kB\n"));
+		assert_non_null(strstr(st, "\nAnonymous:            16 kB\n"));
+		assert_non_null(strstr(st, "\nVmFlags: rd wr mr mw \n"));
+		free(st);
+	}
 	assert_true(unit_validate_ok());
 	mmfs_mm_put(mm);				/* zap frees the anonymous pages */
 	for (i = 0; i < 4; i++)
 		assert_int_equal(page_ref_count(pages[i]), 0);
+	assert_true(unit_validate_ok());
+}
+
+static void test_write_to_readonly(void **state)
+{
+	struct mm_struct *mm = new_mm(5010);
+	struct page *page;
+
+	(void)state;
+	new_vma(mm, BASE, PAGE_SIZE, VM_READ | VM_MAYREAD | VM_MAYWRITE);
+	mmap_read_lock(mm);
+	assert_int_equal(get_user_pages(mm, BASE, 1, FOLL_WRITE, &page), -EFAULT);
+	assert_int_equal(get_user_pages(mm, BASE, 1, 0, &page), 1);	/* read fault */
+	put_page(page);
+	/* FOLL_FORCE may write a COW mapping, but we have no COW: -EFAULT */
+	assert_int_equal(get_user_pages(mm, BASE, 1, FOLL_WRITE | FOLL_FORCE, &page), -EFAULT);
+	mmap_read_unlock(mm);
+	assert_int_equal(pin_user_pages_fast(mm, BASE, 1, FOLL_WRITE, &page), -EFAULT);
+	assert_int_equal(pin_user_pages_fast(mm, BASE, 1, 0, &page), 1);
+	unpin_user_page(page);
+	mmfs_mm_put(mm);
 	assert_true(unit_validate_ok());
 }
 
@@ -390,7 +425,7 @@ static void test_validate_sees_bad_pin(void **state)
 struct race {
 	struct mm_struct *mm;
 	atomic_int stop;
-	long pinned;
+	atomic_long pinned;
 };
 
 static void *pin_loop(void *arg)
@@ -402,7 +437,7 @@ static void *pin_loop(void *arg)
 		int n = pin_user_pages_fast(r->mm, BASE, 16, FOLL_WRITE, pages);
 
 		if (n > 0) {
-			r->pinned += n;
+			atomic_fetch_add(&r->pinned, n);
 			unpin_user_pages(pages, (unsigned long)n);
 		}
 	}
@@ -422,7 +457,8 @@ static void test_fast_races_zap(void **state)
 	(void)state;
 	for (i = 0; i < 2; i++)
 		assert_int_equal(pthread_create(&th[i], NULL, pin_loop, &r), 0);
-	for (i = 0; i < 300; i++) {
+	/* at least 300 rounds, and until the pinners got pages a few times */
+	for (i = 0; i < 300 || (atomic_load(&r.pinned) < 64 && i < 100000); i++) {
 		mmap_read_lock(mm);
 		assert_int_equal(get_user_pages(mm, BASE, 16, FOLL_WRITE, pages), 16);
 		mmap_read_unlock(mm);
@@ -436,7 +472,7 @@ static void test_fast_races_zap(void **state)
 	atomic_store(&r.stop, 1);
 	for (i = 0; i < 2; i++)
 		pthread_join(th[i], NULL);
-	assert_true(r.pinned > 0);
+	assert_true(atomic_load(&r.pinned) > 0);
 	assert_true(unit_validate_ok());
 	mmfs_mm_put(mm);
 	assert_int_equal(global_node_page_state(NR_PAGETABLE), 0);
@@ -447,6 +483,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_gup_faults_absent_pages, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_write_to_readonly, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_pin_accounting_small, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_pfnmap_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_huge_pmd_pins, setup, teardown),

@@ -311,6 +311,26 @@ static void check_model(const char *opts, uint64_t *memmap_bytes)
 	assert_null(mmfs_kaddr_to_ptr(MMFS_PAGE_OFFSET + PFN_PHYS(MB(100))));
 	assert_null(mmfs_kaddr_to_ptr(0x1234));
 	check_invariants();
+	/* the page allocator works through the model: blocks come back at
+	 * the pfns their struct pages say, writable, and the books balance */
+	{
+		struct page *blocks[64];
+		int i;
+
+		for (i = 0; i < 64; i++) {
+			unsigned long p0;
+
+			blocks[i] = alloc_pages(GFP_KERNEL, (unsigned int)(i % 4));
+			assert_non_null(blocks[i]);
+			p0 = page_to_pfn(blocks[i]);
+			assert_true(pfn_valid(p0) && pfn_valid(p0 + (1UL << (i % 4)) - 1));
+			assert_ptr_equal(pfn_to_page(p0), blocks[i]);
+			memset(page_address(blocks[i]), 0x5a, PAGE_SIZE << (i % 4));
+		}
+		for (i = 0; i < 64; i++)
+			__free_pages(blocks[i], (unsigned int)(i % 4));
+		assert_true(unit_validate_ok());
+	}
 	*memmap_bytes = mmfs_arena.memmap_bytes;
 	mm_shutdown();
 }
@@ -636,6 +656,7 @@ static void test_boot_rejects(void **state)
 {
 	struct mm_config cfg;
 	char err[256];
+	uint64_t far;
 
 	(void)state;
 	mm_config_default(&cfg);
@@ -656,6 +677,48 @@ static void test_boot_rejects(void **state)
 	cfg.mem = 64ULL << 20;
 	assert_int_equal(mm_boot(&cfg, err, sizeof(err)), -EINVAL);
 	assert_non_null(strstr(err, "low memory"));
+	assert_int_equal(mmfs_booted, 0);
+
+	/* a memmap bigger than half the host's RAM is refused, not faulted in */
+	{
+		/* a hole so wide that FLATMEM's memmap (64 bytes per pfn of it)
+		 * is more than the host's RAM: 40 x host RAM of address space */
+		uint64_t host = (uint64_t)sysconf(_SC_PHYS_PAGES) * (uint64_t)sysconf(_SC_PAGESIZE);
+
+		far = min(ALIGN(host * 40, 1ULL << 30), 60ULL << 40);
+	}
+	mm_config_default(&cfg);
+	cfg.nr_ranges = 2;
+	cfg.ranges[0] = (struct mmfs_range){ 0, 64ULL << 20 };
+	cfg.ranges[1] = (struct mmfs_range){ far, 64ULL << 20 };
+	cfg.mem = 128ULL << 20;
+	cfg.memmodel = MMFS_MEMMODEL_FLAT;
+	assert_int_equal(mm_boot(&cfg, err, sizeof(err)), -ENOMEM);
+	assert_non_null(strstr(err, "struct page"));
+	assert_int_equal(mmfs_booted, 0);
+	/* the same layout costs two sections under sparse */
+	cfg.memmodel = MMFS_MEMMODEL_SPARSE;
+	assert_int_equal(mm_boot(&cfg, err, sizeof(err)), 0);
+	assert_int_equal(mmfs_arena.memmap_bytes, 2 * PAGES_PER_SECTION * 64);
+	assert_true(pfn_valid(far >> PAGE_SHIFT));
+	assert_false(pfn_valid((far >> PAGE_SHIFT) - 1));
+	mm_shutdown();
+
+	/* a hand-made config gets the parser's checks */
+	mm_config_default(&cfg);
+	cfg.memmodel = (enum mmfs_memmodel)7;
+	assert_int_equal(mm_boot(&cfg, err, sizeof(err)), -EINVAL);
+	mm_config_default(&cfg);
+	cfg.mem = (64ULL << 20) + 4096;
+	assert_int_equal(mm_boot(&cfg, err, sizeof(err)), -EINVAL);
+	mm_config_default(&cfg);
+	cfg.nr_ranges = 2;
+	cfg.ranges[0] = (struct mmfs_range){ 4ULL << 30, 64ULL << 20 };
+	cfg.ranges[1] = (struct mmfs_range){ 0, 64ULL << 20 };
+	assert_int_equal(mm_boot(&cfg, err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "out of order"));
+	cfg.nr_ranges = MMFS_MAX_RANGES + 1;
+	assert_int_equal(mm_boot(&cfg, err, sizeof(err)), -EINVAL);
 	assert_int_equal(mmfs_booted, 0);
 
 	/* already booted */

@@ -302,11 +302,13 @@ static void test_nofragment(void **state)
 		fail_msg("NOFRAGMENT fragmented Normal");
 	}
 	__free_pages(page, 0);
+	drain_all_pages(NULL);		/* the claimed block merges back whole */
 
 	/* no block >= pageblock_order anywhere: the retry without
 	 * NOFRAGMENT takes a fragment from Normal */
 	for (;;) {
-		page = alloc_pages(GFP_HIGHUSER_MOVABLE | __GFP_NOWARN, pageblock_order);
+		/* __GFP_MEMALLOC: past the watermarks, so no block is left */
+		page = alloc_pages(GFP_HIGHUSER_MOVABLE | __GFP_MEMALLOC | __GFP_NOWARN, pageblock_order);
 		if (!page)
 			break;
 		assert_true(nh < 256);
@@ -367,7 +369,8 @@ static void test_highatomic_reserve(void **state)
 		struct page *p2 = alloc_pages(GFP_ATOMIC, 1);
 
 		assert_non_null(p2);
-		assert_true(z->nr_reserved_highatomic <= zone_managed_pages(z) / 100 + pageblock_nr_pages);
+		/* the kernel's limit: reserve while below 1% + one pageblock */
+		assert_true(z->nr_reserved_highatomic <= zone_managed_pages(z) / 100 + 2 * pageblock_nr_pages - 1);
 		__free_pages(p2, 1);
 	}
 	/* ordinary requests may not use the reserve: they see it as used */
@@ -382,11 +385,17 @@ static void test_highatomic_reserve(void **state)
 
 		while (nh < 64 && (held[nh] = alloc_pages(GFP_KERNEL | __GFP_NOWARN, MAX_ORDER - 1)))
 			nh++;
+		unsigned long r0 = z->nr_reserved_highatomic;
+
+		assert_true(r0 >= pageblock_nr_pages);
 		/* GFP_KERNEL with retries unreserves before failing */
 		page = alloc_pages(GFP_KERNEL | __GFP_RETRY_MAYFAIL | __GFP_NOWARN, MAX_ORDER - 1);
 		if (page)
 			held[nh++] = page;
-		assert_int_equal(z->nr_reserved_highatomic, 0);
+		/* a reserved block went back to ordinary use */
+		assert_true(z->nr_reserved_highatomic < r0);
+		assert_int_equal(z->nr_reserved_highatomic,
+				 (unsigned long)count_pageblocks(z, MIGRATE_HIGHATOMIC) * pageblock_nr_pages);
 		for (int i = 0; i < nh; i++)
 			__free_pages(held[i], MAX_ORDER - 1);
 	}
@@ -782,6 +791,20 @@ static void test_bad_input_changes_nothing(void **state)
 	assert_int_equal(page_ref_count(comp), 1);
 	assert_int_equal(page_ref_count(plain), 1);
 
+	/* the slab's and page tables' pages are not for outside hands */
+	{
+		struct page *k = alloc_pages(GFP_KERNEL, 0);
+
+		mmfs_set_owner(k, MMFS_OWNER_SLAB, 0);
+		world_snap(before);
+		assert_int_equal(mmfs_free_block(page_to_pfn(k)), -EINVAL);
+		assert_int_equal(mmfs_put_page(page_to_pfn(k), &rc), -EINVAL);
+		world_snap(after);
+		assert_memory_equal(before, after, sizeof(*before));
+		mmfs_set_owner(k, MMFS_OWNER_KERNEL, 0);
+		assert_int_equal(mmfs_free_block(page_to_pfn(k)), 0);
+	}
+
 	/* double free */
 	assert_int_equal(mmfs_free_block(cpfn), 0);
 	world_snap(before);
@@ -1093,7 +1116,11 @@ static void test_tracepoints(void **state)
 	assert_int_equal(mmfs_trace_read(buf, sizeof(buf), false), 0);
 	/* a failed allocation traces page=0 pfn=0x0 */
 	mmfs_trace_set_enabled(EV_MM_PAGE_ALLOC, true);
-	assert_null(alloc_pages(GFP_KERNEL | __GFP_NOWARN | __GFP_DMA | __GFP_THISNODE, MAX_ORDER - 1));
+	{
+		unsigned long none = 0;
+
+		assert_null(__alloc_pages(GFP_KERNEL | __GFP_NOWARN, MAX_ORDER - 1, 0, &none));
+	}
 	mmfs_trace_set_enabled(EV_MM_PAGE_ALLOC, false);
 	n = mmfs_trace_read(buf, sizeof(buf) - 1, false);
 	assert_true(n > 0);
@@ -1118,6 +1145,41 @@ static void test_tracepoints(void **state)
 }
 
 /* ------------------------------------------------ lookup, validate */
+
+static int fake_broken;
+static unsigned long fake_kaddr;
+
+static int fake_validate(char **buf, size_t *len, size_t *cap)
+{
+	const char *msg = "fake: invariant broken\n";
+	size_t n = strlen(msg);
+
+	if (!fake_broken)
+		return 0;
+	if (*len + n + 1 > *cap) {
+		size_t c = (*len + n + 1) * 2;
+		char *nb = realloc(*buf, c);
+
+		if (!nb)
+			return 1;
+		*buf = nb;
+		*cap = c;
+	}
+	memcpy(*buf + *len, msg, n + 1);
+	*len += n;
+	return 1;
+}
+
+static int fake_lookup(unsigned long kaddr, char *out, size_t len)
+{
+	if (kaddr != fake_kaddr)
+		return 0;
+	return snprintf(out, len, "fake=yes");
+}
+
+static const struct mmfs_validator fake_validator = {
+	.name = "fake", .validate = fake_validate, .lookup = fake_lookup,
+};
 
 static void test_lookup_and_validate(void **state)
 {
@@ -1209,6 +1271,29 @@ static void test_lookup_and_validate(void **state)
 		fp[512].private = 0;
 	}
 	assert_true(unit_validate_ok());
+	/* a compound tail that lost its head */
+	{
+		unsigned long saved = comp[1].compound_head;
+
+		WRITE_ONCE(comp[1].compound_head, (unsigned long)p + 1);
+		assert_true(mm_validate(&report) >= 1);
+		assert_non_null(strstr(report, "wrong head"));
+		free(report);
+		WRITE_ONCE(comp[1].compound_head, saved);
+	}
+	assert_true(unit_validate_ok());
+	/* registered validators and lookups run too */
+	mmfs_register_validator(&fake_validator);
+	mmfs_register_validator(&fake_validator);	/* once only */
+	fake_broken = 1;
+	assert_int_equal(mm_validate(&report), 1);
+	assert_string_equal(report, "fake: invariant broken\n");
+	free(report);
+	fake_broken = 0;
+	fake_kaddr = MMFS_PAGE_OFFSET + (page_to_pfn(comp) << PAGE_SHIFT) + 64;
+	assert_true(mmfs_lookup_addr(fake_kaddr, buf, sizeof(buf)) > 0);
+	assert_non_null(strstr(buf, "state=allocated order=1"));
+	assert_non_null(strstr(buf, " fake=yes"));
 	__free_pages(p, 2);
 	__free_pages(comp, 1);
 	assert_true(unit_validate_ok());
@@ -1273,6 +1358,7 @@ static void test_nodes(void **state)
 	unsigned long hit0, miss0;
 	struct zone *z1;
 
+
 	(void)state;
 	boot("mem=128M,nodes=2,cpus=2");
 	z1 = zone_of(1, ZONE_NORMAL);
@@ -1285,30 +1371,95 @@ static void test_nodes(void **state)
 	mmfs_pcp_fold_stats();
 	assert_int_equal(zone_numa_event_state(z1, NUMA_HIT), hit0 + 1);
 	__free_pages(p, 0);
-	/* a nodemask that excludes the preferred node: a miss elsewhere */
+	/* running on node 0, allocated on node 1: hit + other there */
 	{
-		unsigned long mask = 1UL << 1;
-		struct zone *zp;
+		unsigned long other0 = zone_numa_event_state(z1, NUMA_OTHER);
 
-		mmfs_pcp_fold_stats();
-		miss0 = 0;
-		for (int t = 0; t < MAX_NR_ZONES; t++)
-			miss0 += zone_numa_event_state(zone_of(1, (enum zone_type)t), NUMA_MISS);
-		p = __alloc_pages(GFP_KERNEL, 0, 0, &mask);
-		assert_non_null(p);
+		assert_int_equal(numa_node_id(), 0);
+		hit0 = zone_numa_event_state(z1, NUMA_HIT);
+		p = alloc_pages_node(1, GFP_KERNEL, 0);
 		assert_int_equal(page_to_nid(p), 1);
-		zp = page_zone(p);
-		(void)zp;
 		mmfs_pcp_fold_stats();
-		{
-			unsigned long miss1 = 0;
-
-			for (int t = 0; t < MAX_NR_ZONES; t++)
-				miss1 += zone_numa_event_state(zone_of(1, (enum zone_type)t), NUMA_MISS);
-			assert_int_equal(miss1, miss0 + 1);
-		}
+		assert_int_equal(zone_numa_event_state(z1, NUMA_HIT), hit0 + 1);
+		assert_int_equal(zone_numa_event_state(z1, NUMA_OTHER), other0 + 1);
 		__free_pages(p, 0);
 	}
+	/* node 0 full: its requests fall back to node 1, a miss there and a
+	 * foreign on node 0 */
+	{
+		struct page *held[64];
+		int nh = 0;
+		unsigned long foreign0 = 0, foreign1 = 0;
+
+		miss0 = zone_numa_event_state(z1, NUMA_MISS);
+		for (int t = 0; t < MAX_NR_ZONES; t++)
+			foreign0 += zone_numa_event_state(zone_of(0, (enum zone_type)t), NUMA_FOREIGN);
+		for (;;) {
+			p = alloc_pages_node(0, GFP_KERNEL | __GFP_NOWARN, MAX_ORDER - 1);
+			assert_non_null(p);
+			assert_true(nh < 64);
+			held[nh++] = p;
+			if (page_to_nid(p) == 1)
+				break;
+		}
+		assert_ptr_equal(page_zone(p), z1);
+		assert_int_equal(zone_numa_event_state(z1, NUMA_MISS), miss0 + 1);
+		for (int t = 0; t < MAX_NR_ZONES; t++)
+			foreign1 += zone_numa_event_state(zone_of(0, (enum zone_type)t), NUMA_FOREIGN);
+		assert_int_equal(foreign1, foreign0 + 1);
+		for (int i = 0; i < nh; i++)
+			__free_pages(held[i], MAX_ORDER - 1);
+	}
+	assert_true(unit_validate_ok());
+}
+
+/* ------------------------------------------- Movable and HighMem zones */
+
+static void test_movable_and_highmem(void **state)
+{
+	struct page *p;
+	unsigned long a;
+
+	(void)state;
+	boot("mem=256M,movablecore=64M,cpus=2");
+	/* movable user memory prefers ZONE_MOVABLE, the kernel never gets it */
+	p = alloc_pages(GFP_HIGHUSER_MOVABLE, 0);
+	assert_non_null(p);
+	assert_int_equal(page_zonenum(p), ZONE_MOVABLE);
+	__free_pages(p, 0);
+	for (int i = 0; i < 200; i++) {
+		p = alloc_pages(GFP_KERNEL, 3);
+		assert_non_null(p);
+		assert_true(page_zonenum(p) <= ZONE_NORMAL);
+		__free_pages(p, 3);
+	}
+	assert_true(unit_validate_ok());
+	mm_shutdown();
+
+	boot("mem=256M,highmem=32M,cpus=2");
+	/* GFP_HIGHUSER: HighMem first, no direct-map address */
+	p = alloc_pages(GFP_HIGHUSER, 0);
+	assert_non_null(p);
+	assert_int_equal(page_zonenum(p), ZONE_HIGHMEM);
+	assert_null(page_address(p));
+	__free_pages(p, 0);
+	/* __get_free_pages strips __GFP_HIGHMEM: always an address */
+	a = __get_free_pages(GFP_HIGHUSER, 1);
+	assert_true(a != 0);
+	assert_true(page_zonenum(virt_to_page((void *)a)) <= ZONE_NORMAL);
+	free_pages(a, 1);
+	/* DMA requests stay below 16 MiB */
+	p = alloc_pages(GFP_KERNEL | GFP_DMA, 2);
+	assert_non_null(p);
+	assert_int_equal(page_zonenum(p), ZONE_DMA);
+	assert_true(PFN_PHYS(page_to_pfn(p)) < (16UL << 20));
+	__free_pages(p, 2);
+	p = alloc_pages(GFP_KERNEL | GFP_DMA32, 2);
+	assert_non_null(p);
+	assert_true(page_zonenum(p) <= ZONE_DMA32);
+	assert_true(PFN_PHYS(page_to_pfn(p)) < (4UL << 30));
+	__free_pages(p, 2);
+	drain_all_pages(NULL);
 	assert_true(unit_validate_ok());
 }
 
@@ -1333,6 +1484,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_lookup_and_validate, teardown),
 		cmocka_unit_test_teardown(test_sysctls, teardown),
 		cmocka_unit_test_teardown(test_nodes, teardown),
+		cmocka_unit_test_teardown(test_movable_and_highmem, teardown),
 	};
 
 	/* one host CPU: "this CPU's pcp" stays the same through a test */

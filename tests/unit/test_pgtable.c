@@ -468,6 +468,32 @@ static void test_free_while_pinned(void **state)
 	assert_true(unit_validate_ok());
 }
 
+static void test_frame_compound_pin(void **state)
+{
+	struct page *head = alloc_pages(GFP_KERNEL | __GFP_COMP, 2);
+	long acq = (long)global_node_page_state(NR_FOLL_PIN_ACQUIRED);
+	long rel = (long)global_node_page_state(NR_FOLL_PIN_RELEASED);
+	struct mmfs_mapping *m;
+
+	(void)state;
+	assert_non_null(head);
+	assert_true(PageHead(head));
+	assert_int_equal(mmfs_frame_map(4013, page_to_pfn(head), 2, true, true, "/f", &m), 0);
+	/* 6.1: a compound page gets refcount +1 and compound_pincount +1 */
+	assert_int_equal(page_ref_count(head), 2);
+	assert_int_equal(compound_pincount(head), 1);
+	assert_int_equal(mmfs_page_pincount(head), 1);
+	assert_true(page_maybe_dma_pinned(head));
+	assert_int_equal((long)global_node_page_state(NR_FOLL_PIN_ACQUIRED) - acq, 1);
+	assert_true(unit_validate_ok());
+	mmfs_frame_unmap(m);
+	assert_int_equal(page_ref_count(head), 1);
+	assert_int_equal(compound_pincount(head), 0);
+	assert_int_equal((long)global_node_page_state(NR_FOLL_PIN_RELEASED) - rel, 1);
+	__free_pages(head, 2);
+	assert_true(unit_validate_ok());
+}
+
 static void test_pid_reuse_and_release_all(void **state)
 {
 	struct page *page = alloc_pages(GFP_KERNEL, 0);
@@ -642,6 +668,76 @@ static void test_vma_tree_and_topdown(void **state)
 	assert_int_equal(nr_pagetable(), 0);
 }
 
+static int cmp_vma_start(const void *a, const void *b)
+{
+	const struct vm_area_struct *x = *(struct vm_area_struct * const *)a;
+	const struct vm_area_struct *y = *(struct vm_area_struct * const *)b;
+
+	return x->vm_start < y->vm_start ? -1 : x->vm_start > y->vm_start;
+}
+
+/* the kernel's rule by brute force: the highest gap (clipped to
+ * [low, high]) of at least len + align - PAGE_SIZE bytes */
+static unsigned long brute_gap_rule(struct vm_area_struct **v, int n, unsigned long low,
+				    unsigned long high, unsigned long len, unsigned long align)
+{
+	struct vm_area_struct *s[512];
+	unsigned long length = len + align - PAGE_SIZE;
+	int k, m = 0;
+
+	for (k = 0; k < n; k++)
+		if (v[k])
+			s[m++] = v[k];
+	qsort(s, (size_t)m, sizeof(*s), cmp_vma_start);
+	for (k = m; k >= 0; k--) {
+		unsigned long gs = k ? s[k - 1]->vm_end : 0, ge = k < m ? s[k]->vm_start : high;
+
+		gs = max(gs, low);
+		ge = min(ge, high);
+		if (ge >= gs && ge - gs >= length && ALIGN_DOWN(ge - len, align) >= gs)
+			return ALIGN_DOWN(ge - len, align);
+	}
+	return (unsigned long)-ENOMEM;
+}
+
+/* random VMAs in and out; the O(log n) gap search against the brute force */
+static void test_topdown_random(void **state)
+{
+	struct mm_struct *mm = mmfs_mm_get(4014, true);
+	struct vm_area_struct *v[512] = { 0 };
+	unsigned int seed = 12345;
+	int step, live = 0;
+
+	(void)state;
+	mmap_write_lock(mm);
+	for (step = 0; step < 3000; step++) {
+		unsigned long len = (unsigned long)(1 + rand_r(&seed) % 8) * PAGE_SIZE;
+		unsigned long align = rand_r(&seed) % 4 ? PAGE_SIZE : PMD_SIZE;
+		unsigned long addr, want;
+		int k = rand_r(&seed) % 512;
+
+		if (v[k]) {			/* take one out */
+			mmfs_vma_destroy(v[k]);
+			v[k] = NULL;
+			live--;
+			continue;
+		}
+		want = brute_gap_rule(v, 512, max(PAGE_SIZE, mmap_min_addr), mm->mmap_base, len, align);
+		addr = unmapped_area_topdown(mm, len, align);
+		assert_int_equal(addr, want);
+		/* place it somewhere inside the gap so gaps stay irregular */
+		addr -= (unsigned long)(rand_r(&seed) % 3) * PAGE_SIZE * (align == PAGE_SIZE);
+		if (find_vma_intersection(mm, addr, addr + len) || addr < mmap_min_addr)
+			addr = want;
+		assert_int_equal(mmfs_vma_create(mm, addr, len, SHARED_RW, NULL, &v[k]), 0);
+		live++;
+	}
+	assert_int_equal(mm->map_count, live);
+	mmap_write_unlock(mm);
+	assert_true(unit_validate_ok());
+	mmfs_mm_put(mm);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -653,10 +749,12 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_frame_map_files, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_frame_map_order9_cow, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_free_while_pinned, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_frame_compound_pin, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_pid_reuse_and_release_all, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bad_input, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_lookup_pgtable_page, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_vma_tree_and_topdown, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_topdown_random, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -226,19 +226,19 @@ static int stress_rounds(int dflt)
 static void test_stress_cpus2(void **state)
 {
 	(void)state;
-	run_stress("cpus=2,mem=256M", stress_seed(), stress_rounds(6), 120000);
+	run_stress("cpus=2,mem=256M", stress_seed(), stress_rounds(6), 70000);
 }
 
 static void test_stress_cpus4_nodes2(void **state)
 {
 	(void)state;
-	run_stress("cpus=4,nodes=2,mem=256M", stress_seed() + 1, stress_rounds(4), 120000);
+	run_stress("cpus=4,nodes=2,mem=256M", stress_seed() + 1, stress_rounds(4), 70000);
 }
 
 static void test_stress_cpus1_debug_all(void **state)
 {
 	(void)state;
-	run_stress("cpus=1,mem=256M,slub_debug=FZPU", stress_seed() + 2, stress_rounds(3), 30000);
+	run_stress("cpus=1,mem=256M,slub_debug=FZPU", stress_seed() + 2, stress_rounds(3), 20000);
 }
 
 static int teardown_mm(void **state)

@@ -696,6 +696,68 @@ static void test_bulk(void **state)
 	mm_shutdown();
 }
 
+
+/* CONFIG_SLAB_FREELIST_HARDENED / _RANDOM, and the bootstrap caches */
+static void test_hardening_random_bootstrap(void **state)
+{
+	struct kmem_cache *s;
+	unsigned char *obj[64];
+	bool sequential = true;
+
+	(void)state;
+	assert_int_equal(unit_boot("cpus=1"), 0);
+	s = kmem_cache_create("hard64", 64, 0, 0, NULL);
+	assert_non_null(s);
+	assert_int_equal(attr_ul("hard64", "objs_per_slab"), 64);
+	for (int i = 0; i < 64; i++) {
+		obj[i] = kmem_cache_alloc(s, GFP_KERNEL);
+		assert_ptr_equal(virt_to_page(obj[i]), virt_to_page(obj[0]));	/* one slab */
+		if (i && obj[i] != obj[i - 1] + 64)
+			sequential = false;
+	}
+#ifdef CONFIG_SLAB_FREELIST_RANDOM
+	assert_false(sequential);	/* a shuffled freelist */
+#else
+	assert_true(sequential);
+#endif
+	kmem_cache_free(s, obj[5]);
+	kmem_cache_free(s, obj[9]);	/* obj[9]'s free pointer -> obj[5] */
+	{
+		unsigned long addr = (unsigned long)(obj[9] + s->offset);
+		unsigned long stored = *(unsigned long *)addr;
+
+		assert_int_equal(s->offset, 32);
+#ifdef CONFIG_SLAB_FREELIST_HARDENED
+		assert_int_not_equal(stored, (unsigned long)obj[5]);
+		assert_int_equal(stored ^ s->random ^ __builtin_bswap64(addr), (unsigned long)obj[5]);
+#else
+		assert_int_equal(stored, (unsigned long)obj[5]);
+#endif
+	}
+	for (int i = 0; i < 64; i++)
+		if (i != 5 && i != 9)
+			kmem_cache_free(s, obj[i]);
+	/* kmem_cache and kmem_cache_node live in real slab pages of their own */
+	{
+		struct slab *slab = virt_to_slab(s);
+		struct slab *self = virt_to_slab(kmem_cache);
+		struct page_owner *po = get_page_owner(slab_page(slab));
+
+		assert_non_null(slab);
+		assert_ptr_equal(slab->slab_cache, kmem_cache);
+		assert_ptr_equal(self->slab_cache, kmem_cache);
+		assert_true(PageSlab(slab_page(slab)));
+		assert_non_null(po);
+		assert_int_equal(po->kind, MMFS_OWNER_SLAB);
+		assert_non_null(virt_to_slab(s->node[0]));
+		assert_string_equal(virt_to_slab(s->node[0])->slab_cache->name, "kmem_cache_node");
+		assert_true(attr_ul("kmem_cache", "slabs") >= 1);
+	}
+	kmem_cache_destroy(s);
+	assert_true(unit_validate_ok());
+	mm_shutdown();
+}
+
 /* ----------------------------------------------------------- slub_debug */
 static void test_debug_redzone_overflow(void **state)
 {
@@ -822,6 +884,45 @@ static void test_debug_double_free_and_wrong_cache(void **state)
 	mm_shutdown();
 }
 
+
+/* A broken free pointer and overwritten slab padding in a debug cache */
+static void test_debug_freepointer_and_padding(void **state)
+{
+	struct kmem_cache *s;
+	unsigned char *a, *b, *c, *end;
+	char *rep = NULL;
+	struct slab *slab;
+
+	(void)state;
+	assert_int_equal(unit_boot("cpus=1"), 0);
+	s = kmem_cache_create("dbgfp", 1000, 0, SLAB_POISON | SLAB_RED_ZONE | SLAB_CONSISTENCY_CHECKS, NULL);
+	assert_non_null(s);
+	a = kmem_cache_alloc(s, GFP_KERNEL);
+	b = kmem_cache_alloc(s, GFP_KERNEL);
+	c = kmem_cache_alloc(s, GFP_KERNEL);
+	assert_non_null(c);
+	kmem_cache_free(s, a);
+	kmem_cache_free(s, b);
+	assert_true(s->offset >= s->inuse);		/* poison: free pointer behind the object */
+	memset(b + s->offset, 0x77, sizeof(void *));
+	assert_true(validate_count(&rep) > 0);
+	/* on_freelist() finds it first while walking the freelist */
+	assert_non_null(strstr(rep, "BUG dbgfp (Not tainted): Freechain corrupt"));
+	free(rep);
+	/* the slab's padding after the last object */
+	slab = virt_to_slab(c);
+	end = (unsigned char *)slab_address(slab) + (PAGE_SIZE << slab_order(slab));
+	assert_true((PAGE_SIZE << slab_order(slab)) % s->size != 0);
+	end[-1] = 0;
+	assert_true(validate_count(&rep) > 0);
+	assert_non_null(strstr(rep, "Padding overwritten"));
+	free(rep);
+	for (int i = 0; i < 50; i++)
+		assert_non_null(kmem_cache_alloc(s, GFP_KERNEL));	/* keeps working */
+	assert_int_equal(validate_count(NULL), 0);
+	mm_shutdown();
+}
+
 /* kmalloc redzone (U+Z on a kmalloc cache): writing past the requested size */
 static void test_debug_kmalloc_redzone(void **state)
 {
@@ -845,6 +946,15 @@ static void test_debug_kmalloc_redzone(void **state)
 	assert_true(validate_count(&rep) > 0);
 	assert_non_null(strstr(rep, "kmalloc Redzone overwritten"));
 	free(rep);
+	assert_int_equal(validate_count(NULL), 0);
+	/* krealloc within the object moves the kmalloc redzone */
+	assert_ptr_equal(krealloc(p, 60, GFP_KERNEL), p);
+	memset(p, 3, 60);
+	assert_int_equal(p[60], SLUB_RED_ACTIVE);
+	assert_int_equal(validate_count(NULL), 0);
+	assert_ptr_equal(krealloc(p, 40, GFP_KERNEL), p);
+	assert_int_equal(p[45], SLUB_RED_ACTIVE);
+	assert_int_equal(validate_count(NULL), 0);
 	kfree(p);
 	assert_true(unit_validate_ok());
 	mm_shutdown();
@@ -968,8 +1078,11 @@ static void test_slabinfo_and_attrs(void **state)
 					name, &a, &b, &c, &d, &e, &f, &g), 8);
 		if (rows == 0) {
 			assert_string_equal(name, "newest");	/* newest first */
-			assert_int_equal(a, 100 + 0 * b);
-			assert_true(b >= 100);
+			/* objects free on cpu slabs count as active (SLUB) */
+			assert_true(a >= 100 && a <= b);
+			assert_int_equal(b % 20, 0);		/* 20 objects per slab */
+			assert_int_equal(f, g);			/* active_slabs == num_slabs */
+			assert_int_equal(f * 20, b);
 			assert_int_equal(c, 200);
 		}
 		rows++;
@@ -1049,10 +1162,12 @@ int main(void)
 		cmocka_unit_test_teardown(test_min_partial_and_discard, teardown_mm),
 		cmocka_unit_test_teardown(test_destroy_busy, teardown_mm),
 		cmocka_unit_test_teardown(test_bulk, teardown_mm),
+		cmocka_unit_test_teardown(test_hardening_random_bootstrap, teardown_mm),
 		cmocka_unit_test_teardown(test_debug_redzone_overflow, teardown_mm),
 		cmocka_unit_test_teardown(test_debug_use_after_free_poison, teardown_mm),
 		cmocka_unit_test_teardown(test_debug_double_free_and_wrong_cache, teardown_mm),
 		cmocka_unit_test_teardown(test_debug_kmalloc_redzone, teardown_mm),
+		cmocka_unit_test_teardown(test_debug_freepointer_and_padding, teardown_mm),
 		cmocka_unit_test_teardown(test_corrupt_freelist_no_crash, teardown_mm),
 		cmocka_unit_test_teardown(test_debug_trace_and_owner, teardown_mm),
 		cmocka_unit_test_teardown(test_checked_create_errors, teardown_mm),

@@ -1,0 +1,190 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * bench_page_alloc.c - the page allocator's figures (issue 2):
+ *   page_alloc_order0[_glibc|_jemalloc|_tcmalloc]  alloc+free pairs of one
+ *       page through the pcp lists, against aligned 4 KiB allocations of
+ *       each malloc (mimalloc: mi_malloc_aligned(4096, 4096) + free)
+ *   page_alloc_order3, page_alloc_order9  pairs of 32 KiB / 2 MiB blocks
+ *       (order 3 and THP order 9 use the pcp lists too)
+ *   page_alloc_batch1000  1000 allocations then 1000 frees, per page
+ *   page_alloc_2threads   two threads of order-0 pairs on two CPUs: ns per
+ *       operation of the whole against one thread's (ratio < 1 is scaling;
+ *       the scaling factor is printed on a comment line)
+ *   boot_4g               mm_boot of mem=4G against memset of a fresh
+ *       buffer of its memmap's size (64 bytes per page)
+ * Median of several runs each.  The machine boots with init_on_alloc=0:
+ * the baselines do not clear memory either.
+ */
+#include "bench_common.h"
+#include "mm.h"
+#include "internal.h"
+#include <unistd.h>
+#include <sched.h>
+#include <pthread.h>
+
+#define RUNS	7
+
+static void *volatile sink;
+
+static void boot(const char *opts)
+{
+	struct mm_config cfg;
+	char err[256];
+	char *dup = strdup(opts), *save = NULL;
+
+	mm_config_default(&cfg);
+	for (char *tok = strtok_r(dup, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		char *eq = strchr(tok, '=');
+
+		*eq = '\0';
+		if (mm_config_parse(&cfg, tok, eq + 1, err, sizeof(err))) {
+			fprintf(stderr, "bad option %s: %s\n", tok, err);
+			exit(1);
+		}
+	}
+	free(dup);
+	if (mm_boot(&cfg, err, sizeof(err))) {
+		fprintf(stderr, "boot %s: %s\n", opts, err);
+		exit(1);
+	}
+}
+
+static void pin(int cpu)
+{
+	cpu_set_t set;
+
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	sched_setaffinity(0, sizeof(set), &set);
+}
+
+static double pairs(unsigned int order, long n)
+{
+	double t0 = bench_now_ns();
+
+	for (long i = 0; i < n; i++) {
+		struct page *p = alloc_pages(GFP_KERNEL, order);
+
+		__free_pages(p, order);
+	}
+	return (bench_now_ns() - t0) / (double)n;
+}
+
+static double median_pairs(unsigned int order, long n)
+{
+	double v[RUNS];
+
+	pairs(order, n / 10);		/* warm the pcp lists */
+	for (int r = 0; r < RUNS; r++)
+		v[r] = pairs(order, n);
+	return bench_median(v, RUNS);
+}
+
+static double batch(int nb, long rounds)
+{
+	struct page **v = malloc(sizeof(*v) * (size_t)nb);
+	double t0 = bench_now_ns();
+
+	for (long r = 0; r < rounds; r++) {
+		for (int i = 0; i < nb; i++)
+			v[i] = alloc_pages(GFP_KERNEL, 0);
+		for (int i = 0; i < nb; i++)
+			__free_pages(v[i], 0);
+	}
+	t0 = (bench_now_ns() - t0) / (double)(nb * rounds);
+	free(v);
+	return t0;
+}
+
+struct targ { int cpu; long n; double ns; };
+
+static void *thread_fn(void *a)
+{
+	struct targ *t = a;
+
+	pin(t->cpu);
+	t->ns = pairs(0, t->n);
+	return NULL;
+}
+
+static double two_threads(long n)
+{
+	pthread_t th[2];
+	struct targ t[2] = { { 0, n, 0 }, { sysconf(_SC_NPROCESSORS_CONF) > 1, n, 0 } };
+	double t0 = bench_now_ns();
+
+	for (int i = 0; i < 2; i++)
+		pthread_create(&th[i], NULL, thread_fn, &t[i]);
+	for (int i = 0; i < 2; i++)
+		pthread_join(th[i], NULL);
+	return (bench_now_ns() - t0) / (double)(2 * n);
+}
+
+int main(void)
+{
+	double v[RUNS], ours, one;
+
+	char opts[128];
+	long ncpu = sysconf(_SC_NPROCESSORS_CONF);
+
+	/* cpus= the host's count, booted before pinning, so that with
+	 * MMFS_PCP_RSEQ=1 the pcp fast paths lock with restartable sequences */
+	snprintf(opts, sizeof(opts), "mem=1G,cpus=%ld,init_on_alloc=0", ncpu);
+	boot(opts);
+	pin(0);
+	printf("# pcp lock: %s\n", mmfs_pcp_uses_rseq() ? "rseq" : "xchg");
+
+	ours = median_pairs(0, 2000000);
+	bench_report("page_alloc_order0", ours, "mimalloc", bench_baseline("mimalloc", "aligned", 4096));
+	bench_report("page_alloc_order0_glibc", ours, "glibc", bench_baseline("glibc", "aligned", 4096));
+	bench_report("page_alloc_order0_jemalloc", ours, "jemalloc", bench_baseline("jemalloc", "aligned", 4096));
+	bench_report("page_alloc_order0_tcmalloc", ours, "tcmalloc", bench_baseline("tcmalloc", "aligned", 4096));
+
+	ours = median_pairs(3, 1000000);
+	bench_report("page_alloc_order3", ours, "mimalloc", bench_baseline("mimalloc", "aligned", 32768));
+	ours = median_pairs(9, 200000);
+	bench_report("page_alloc_order9", ours, "mimalloc", bench_baseline("mimalloc", "aligned", 2 << 20));
+
+	batch(1000, 100);
+	for (int r = 0; r < RUNS; r++)
+		v[r] = batch(1000, 1000);
+	bench_report("page_alloc_batch1000", bench_median(v, RUNS), "mimalloc",
+		     bench_baseline("mimalloc", "batch", 1000));
+
+	one = median_pairs(0, 2000000);
+	for (int r = 0; r < RUNS; r++)
+		v[r] = two_threads(1000000);
+	ours = bench_median(v, RUNS);
+	bench_report("page_alloc_2threads", ours, "page_alloc_1thread", one);
+	printf("# page_alloc_2threads: scaling %.2fx of one thread (mimalloc two threads: %.2f ns/op)\n",
+	       one / ours, bench_baseline("mimalloc", "threads2", 4096));
+	mm_shutdown();
+
+	/* boot_4g: boot time against writing the memmap's bytes once */
+	for (int r = 0; r < 5; r++) {
+		double t0 = bench_now_ns();
+
+		boot("mem=4G");
+		v[r] = bench_now_ns() - t0;
+		mm_shutdown();
+	}
+	ours = bench_median(v, 5);
+	{
+		size_t sz = (4UL << 30) / 4096 * 64;
+		double b[5];
+
+		for (int r = 0; r < 5; r++) {
+			char *buf = malloc(sz);
+			double t0 = bench_now_ns();
+
+			memset(buf, r, sz);
+			sink = buf;
+			b[r] = bench_now_ns() - t0;
+			if (((volatile char *)buf)[sz / 2] != (char)r)
+				abort();
+			free(buf);
+		}
+		bench_report("boot_4g", ours, "memset_memmap", bench_median(b, 5));
+	}
+	return 0;
+}
