@@ -704,6 +704,7 @@ int control_write(fuse_req_t req, struct mmfs_fh *fh, const char *buf, size_t le
 
 void control_read(fuse_req_t req, struct mmfs_fh *fh, size_t size)
 {
+	char *out;
 	size_t n;
 
 	pthread_mutex_lock(&fh->lock);
@@ -717,8 +718,17 @@ void control_read(fuse_req_t req, struct mmfs_fh *fh, size_t size)
 		if (k)
 			n = k;
 	}
-	fuse_reply_buf(req, fh->buf, n);
-	memmove(fh->buf, fh->buf + n, fh->len - n);
-	fh->len -= n;
+	out = malloc(n ? n : 1);
+	if (out) {
+		memcpy(out, fh->buf, n);
+		memmove(fh->buf, fh->buf + n, fh->len - n);
+		fh->len -= n;
+	}
 	pthread_mutex_unlock(&fh->lock);
+	/* the reply comes last: once it is sent, a release may free fh */
+	if (!out)
+		fuse_reply_err(req, ENOMEM);
+	else
+		fuse_reply_buf(req, out, n);
+	free(out);
 }

@@ -123,8 +123,8 @@ bool frame_get(unsigned long pfn, struct frame_info *fi)
 		return false;
 	page = pfn_to_page(pfn);
 	po = get_page_owner(page);
-	if (!po || po->order < 0)
-		return false;
+	if (!po || po->order < 0 || po->owner_dropped)
+		return false;		/* free, or freed while pinned */
 	fi->pfn = pfn;
 	fi->order = po->order;
 	fi->ts = po->ts_nsec;
@@ -210,14 +210,16 @@ int frames_open(fuse_req_t req, struct mmfs_fh *fh, unsigned long pfn, int flags
 		return -ENOMEM;
 	ff->info = fi;
 	ff->writable = (flags & O_ACCMODE) != O_RDONLY;
-	if (HAVE(mmfs_frame_map)) {
-		snprintf(path, sizeof(path), "/frames/0x%lx", pfn);
-		mmfs_enter(req);
-		ret = mmfs_frame_map(ctx->pid, pfn, fi.order, ff->writable, true, path, &ff->m);
-		if (ret) {
-			free(ff);
-			return ret;
-		}
+	if (!HAVE(mmfs_frame_map) || !HAVE(mmfs_mapping_access)) {
+		free(ff);
+		return -ENOSYS;		/* no page tables built in */
+	}
+	snprintf(path, sizeof(path), "/frames/0x%lx", pfn);
+	mmfs_enter(req);
+	ret = mmfs_frame_map(ctx->pid, pfn, fi.order, ff->writable, true, path, &ff->m);
+	if (ret) {
+		free(ff);
+		return ret;
 	}
 	fh->type = FH_FRAME;
 	fh->frame = ff;
@@ -227,30 +229,12 @@ int frames_open(fuse_req_t req, struct mmfs_fh *fh, unsigned long pfn, int flags
 	return 0;
 }
 
-/*
- * MMFS: TEMPORARY FALLBACK while mm/pgtable.h's mmfs_mapping_access is not
- * linked: reach the block directly (no page-table walk).  Removed from use
- * as soon as the page-table part provides the symbol.
- */
-static long frame_access_fallback(struct frame_fh *ff, uint64_t off, void *buf,
-				  size_t len, bool write)
-{
-	char *p = mmfs_pfn_to_ptr(ff->info.pfn);
-
-	if (!p)
-		return -EFAULT;
-	if (write)
-		memcpy(p + off, buf, len);
-	else
-		memcpy(buf, p + off, len);
-	return (long)len;
-}
-
+/* Every byte goes through the page-table walk of this open's mapping. */
 static long frame_access(struct frame_fh *ff, uint64_t off, void *buf, size_t len, bool write)
 {
-	if (ff->m && HAVE(mmfs_mapping_access))
-		return mmfs_mapping_access(ff->m, off, buf, len, write);
-	return frame_access_fallback(ff, off, buf, len, write);
+	if (!ff->m)
+		return -EFAULT;
+	return mmfs_mapping_access(ff->m, off, buf, len, write);
 }
 
 void frames_read(fuse_req_t req, struct mmfs_fh *fh, size_t size, off_t off)
@@ -293,9 +277,10 @@ void frames_write(fuse_req_t req, struct mmfs_fh *fh, const char *buf, size_t si
 		return;
 	}
 	if ((uint64_t)off >= bsize) {
-		fuse_reply_err(req, size ? EFBIG : 0);
-		if (!size)
-			return;
+		if (size)
+			fuse_reply_err(req, EFBIG);	/* nothing past the end */
+		else
+			fuse_reply_write(req, 0);
 		return;
 	}
 	size = min((uint64_t)size, bsize - off);

@@ -219,6 +219,10 @@ int main(int argc, char *argv[])
 	 * is the one line that says why */
 	o.cfg.log_to_stderr = false;
 
+	/* libfuse's own options are checked before anything boots */
+	mmfs_se = fuse_session_new(&args, &mmfs_ops, sizeof(mmfs_ops), NULL);
+	if (!mmfs_se)
+		goto out_args;
 	if (!opts.foreground)
 		daemonize_early();
 	ret = mm_boot(&o.cfg, err, sizeof(err));
@@ -226,6 +230,7 @@ int main(int argc, char *argv[])
 		fprintf(stderr, "mmfs: boot failed: %s\n", *err ? err : strerror(-ret));
 		report_status(0);
 		ret = 1;
+		fuse_session_destroy(mmfs_se);
 		goto out_args;
 	}
 	{
@@ -238,9 +243,6 @@ int main(int argc, char *argv[])
 		mm_cfg.log_to_stderr = opts.foreground || opts.debug;
 	}
 	ret = 1;
-	mmfs_se = fuse_session_new(&args, &mmfs_ops, sizeof(mmfs_ops), NULL);
-	if (!mmfs_se)
-		goto out_boot;
 	if (fuse_set_signal_handlers(mmfs_se))
 		goto out_session;
 	if (fuse_session_mount(mmfs_se, opts.mountpoint))
@@ -273,7 +275,6 @@ out_signals:
 	fuse_remove_signal_handlers(mmfs_se);
 out_session:
 	fuse_session_destroy(mmfs_se);
-out_boot:
 	report_status(0);
 	mm_shutdown();
 out_args:

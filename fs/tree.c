@@ -863,7 +863,15 @@ void mmfs_notify_stop(void)
 	notices_tail = &notices;
 	pthread_cond_signal(&notify_cond);
 	pthread_mutex_unlock(&notify_lock);
-	pthread_join(notify_thread, NULL);
+	{
+		/* an invalidation the kernel never answers must not hang the exit */
+		struct timespec ts;
+
+		clock_gettime(CLOCK_REALTIME, &ts);
+		ts.tv_sec += 2;
+		if (pthread_timedjoin_np(notify_thread, NULL, &ts))
+			pthread_detach(notify_thread);
+	}
 	notify_running = false;
 }
 
@@ -1219,9 +1227,20 @@ static void mmfs_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 	struct mmfs_fh *fh = (struct mmfs_fh *)(uintptr_t)fi->fh;
 
 	switch (fh->type) {
-	case FH_TEXT:
-		seq_reply(req, fh->buf, fh->len, off, size);
+	case FH_TEXT: {
+		/* reply from a copy: once the reply is out, a release may free fh */
+		size_t n = off >= 0 && (size_t)off < fh->len ? min(size, fh->len - (size_t)off) : 0;
+		char *copy = malloc(n ? n : 1);
+
+		if (!copy) {
+			fuse_reply_err(req, ENOMEM);
+			return;
+		}
+		memcpy(copy, fh->buf + (n ? off : 0), n);
+		fuse_reply_buf(req, copy, n);
+		free(copy);
 		return;
+	}
 	case FH_CONTROL:
 		control_read(req, fh, size);
 		return;

@@ -270,6 +270,7 @@ struct page_owner {
 	void *fs_private;		/* MMFS: fs/ per-block data (frame inode state) */
 	unsigned char live;		/* MMFS: heads an allocated block (page_owner.c) */
 	unsigned char owner_dropped;	/* MMFS: free_pages done; pins keep it until put */
+	int user_refs;			/* MMFS: references taken by mmfs_get_page */
 };
 /* The record of an allocated block's head, NULL for anything else. */
 struct page_owner *get_page_owner(const struct page *head);

@@ -64,6 +64,8 @@ struct per_cpu_pages {
 	int high_min, high_max;		/* 6.7+ auto-tuning bounds */
 	int batch;			/* refill/free chunk */
 	short free_count;		/* consecutive frees (batch scaling) */
+	unsigned char flags;		/* PCPF_* (page_alloc.c), 6.7 */
+	unsigned char alloc_factor;	/* batch scale of consecutive allocations, 6.7 */
 	struct list_head lists[NR_PCP_LISTS];
 } ____cacheline_aligned;
 

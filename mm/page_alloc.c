@@ -72,6 +72,8 @@ unsigned long totalreserve_pages;
 #define MIN_PERCPU_PAGELIST_HIGH_FRACTION	8
 #define SWAP_CLUSTER_MAX			32UL
 #define CONFIG_PCP_BATCH_SCALE_MAX		5
+#define PCPF_PREV_FREE_HIGH_ORDER		(1 << 0)	/* pcp->flags */
+#define PCPF_FREE_HIGH_BATCH			(1 << 1)
 /* MMFS: the host runs THP in "madvise" mode, so khugepaged exists and its
  * set_recommended_min_free_kbytes raises min_free_kbytes (kernel-formats §7.1). */
 bool mmfs_thp_enabled = true;
@@ -1165,6 +1167,10 @@ static void pcp_choose_mode(void)
 	 * and it moves drainers between CPUs */
 	if (!getenv("MMFS_PCP_RSEQ") || __rseq_size < 20 || ncpu < 1 || ncpu > CPU_SETSIZE)
 		return;
+	/* ThreadSanitizer cannot see the exclusion a restartable sequence
+	 * gives: it would report every pcp list access */
+	if (MMFS_TSAN)
+		return;
 	if ((long)nr_cpu_ids != ncpu || sched_getaffinity(0, sizeof(set), &set))
 		return;
 	for (long c = 0; c < ncpu; c++)
@@ -1246,13 +1252,20 @@ static int nr_pcp_alloc(struct per_cpu_pages *pcp, struct zone *zone, unsigned i
 	/* PCP disabled or boot pageset */
 	if (unlikely(high < base_batch))
 		return 1;
-	batch = base_batch;
+	if (order)
+		batch = base_batch;
+	else
+		batch = base_batch << pcp->alloc_factor;
 	/* A larger pcp->high could have avoided going to the zone. */
 	if (high_min != high_max &&
 	    !(__atomic_load_n(&zone->flags, __ATOMIC_RELAXED) & (1UL << ZONE_BELOW_HIGH)))
 		high = pcp->high = min(high + batch, high_max);
 	if (!order) {
 		max_nr_alloc = max(high - pcp->count - base_batch, base_batch);
+		/* Double the pages taken each time allocations follow one
+		 * another without a free in between. */
+		if (batch <= max_nr_alloc && pcp->alloc_factor < CONFIG_PCP_BATCH_SCALE_MAX)
+			pcp->alloc_factor++;
 		batch = min(batch, max_nr_alloc);
 	}
 	/* Scale the batch by order when the pcp may store pages. */
@@ -1426,7 +1439,8 @@ static noinline struct page *rmqueue_buddy(struct zone *preferred_zone, struct z
  * ending the watermark boost once woken (balance_pgdat clears it). */
 static void wakeup_kswapd(struct zone *zone)
 {
-	store_relaxed(&zone->watermark_boost, 0UL);
+	if (load_relaxed(&zone->watermark_boost))
+		store_relaxed(&zone->watermark_boost, 0UL);
 }
 
 static __always_inline struct page *rmqueue(struct zone *preferred_zone, struct zone *zone,
@@ -1787,15 +1801,23 @@ static __always_inline void free_unref_page_commit(struct zone *zone, struct per
 		if (unlikely(++pp->events >= PCP_STAT_FOLD))
 			pcp_fold_pending(zone, pp);
 	}
+	/* On freeing, reduce the number of pages batch-allocated next. */
+	pcp->alloc_factor >>= 1;
 	pindex = order_to_pindex(migratetype, order);
 	list_add(&page->lru, &pcp->lists[pindex]);
 	pcp->count += 1 << order;
 
 	batch = READ_ONCE(pcp->batch);
-	/* MMFS: no PCPF_PREV_FREE_HIGH_ORDER history: a run of high-order
-	 * frees past batch is drained at once, as free_high does. */
-	if (order && order <= PAGE_ALLOC_COSTLY_ORDER)
-		free_high = pcp->free_count >= batch && pcp->count >= batch;
+	/* High-order pages other than THP's fragment memory while they sit
+	 * on the pcp: a run of such frees is given back at once.
+	 * MMFS: PCPF_FREE_HIGH_BATCH (set from the LLC size) is never set. */
+	if (order && order <= PAGE_ALLOC_COSTLY_ORDER) {
+		free_high = pcp->free_count >= batch && (pcp->flags & PCPF_PREV_FREE_HIGH_ORDER) &&
+			    (!(pcp->flags & PCPF_FREE_HIGH_BATCH) || pcp->count >= batch);
+		pcp->flags |= PCPF_PREV_FREE_HIGH_ORDER;
+	} else if (pcp->flags & PCPF_PREV_FREE_HIGH_ORDER) {
+		pcp->flags &= ~PCPF_PREV_FREE_HIGH_ORDER;
+	}
 	if (pcp->free_count < (batch << CONFIG_PCP_BATCH_SCALE_MAX))
 		pcp->free_count += (short)(1 << order);
 	high = nr_pcp_high(pcp, zone, batch, free_high);
@@ -2526,6 +2548,8 @@ int mmfs_alloc_pages_checked(gfp_t gfp, int order, int nid, struct page **out)
 	if (!page)
 		return -ENOMEM;
 	*out = page;
+	/* what the caller reads next (vmstat) counts this allocation */
+	mmfs_pcp_fold_stats();
 	return 0;
 }
 
@@ -2575,9 +2599,16 @@ int mmfs_free_block(unsigned long pfn)
 		ret = 0;
 	}
 	pthread_mutex_unlock(&checked_lock);
+	if (!ret)
+		mmfs_pcp_fold_stats();
 	return ret;
 }
 
+/**
+ * mmfs_get_page - take a reference on the allocated block at @pfn
+ *
+ * Return: 0 with the new count in *@refcount, or -EINVAL.
+ */
 int mmfs_get_page(unsigned long pfn, int *refcount)
 {
 	struct page_owner *po;
@@ -2588,6 +2619,7 @@ int mmfs_get_page(unsigned long pfn, int *refcount)
 	page = checked_head(pfn, &po);
 	if (page && page_ref_count(page) < INT_MAX / 2) {
 		get_page(page);
+		po->user_refs++;
 		if (refcount)
 			*refcount = page_ref_count(page);
 		ret = 0;
@@ -2596,6 +2628,13 @@ int mmfs_get_page(unsigned long pfn, int *refcount)
 	return ret;
 }
 
+/**
+ * mmfs_put_page - drop a reference taken by mmfs_get_page(), or else the
+ * owner's own reference (as free_pages would); the block is freed at zero
+ *
+ * Return: 0, or -EINVAL if @pfn is not an allocated head or no such
+ * reference is left (the rest belong to pins and the kernel).
+ */
 int mmfs_put_page(unsigned long pfn, int *refcount)
 {
 	struct page_owner *po;
@@ -2604,15 +2643,23 @@ int mmfs_put_page(unsigned long pfn, int *refcount)
 
 	pthread_mutex_lock(&checked_lock);
 	page = checked_head(pfn, &po);
-	if (page) {
+	/* a reference taken by mmfs_get_page, else the owner's own (once):
+	 * never one of a pin or of the kernel */
+	if (page && (po->user_refs > 0 || !po->owner_dropped)) {
 		int after = page_ref_count(page) - 1;
 
+		if (po->user_refs > 0)
+			po->user_refs--;
+		else
+			po->owner_dropped = 1;
 		put_page(page);
 		if (refcount)
 			*refcount = after;
 		ret = 0;
 	}
 	pthread_mutex_unlock(&checked_lock);
+	if (!ret)
+		mmfs_pcp_fold_stats();
 	return ret;
 }
 

@@ -52,6 +52,7 @@ static __always_inline void __set_page_owner(struct page *page, unsigned int ord
 	po->owner_id = 0;
 	po->fs_private = NULL;
 	po->owner_dropped = 0;
+	po->user_refs = 0;
 	__atomic_store_n(&po->live, 1, __ATOMIC_RELEASE);
 }
 

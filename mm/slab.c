@@ -314,11 +314,6 @@ static void check_poison_obj(struct kmem_cache *cachep, void *objp)
 }
 
 /* ------------------------------------------------------- page level */
-static inline enum node_stat_item cache_vmstat_idx(const struct kmem_cache *s)
-{
-	return (s->flags & SLAB_RECLAIM_ACCOUNT) ? NR_SLAB_RECLAIMABLE_B : NR_SLAB_UNRECLAIMABLE_B;
-}
-
 /* kmem_getpages: a slab's pages, PG_slab set, owner slab. */
 static struct slab *kmem_getpages(struct kmem_cache *cachep, gfp_t flags, int nodeid)
 {
@@ -337,9 +332,7 @@ static struct slab *kmem_getpages(struct kmem_cache *cachep, gfp_t flags, int no
 		__free_pages(page, c->gfporder);
 		return NULL;
 	}
-	/* the _B items take bytes (vmstat.c keeps pages) */
-	mod_node_page_state(NODE_DATA(page_to_nid(page)), cache_vmstat_idx(cachep),
-			    (long)(PAGE_SIZE << c->gfporder));
+	account_slab(page_slab(page), (int)c->gfporder, cachep);
 	__SetPageSlab(page);
 	mmfs_set_owner(page, MMFS_OWNER_SLAB, 0);
 	return page_slab(page);
@@ -357,8 +350,7 @@ static void kmem_freepages(struct kmem_cache *cachep, struct slab *slab)
 	slab->freelist = NULL;
 	slab->counters = 0;
 	INIT_LIST_HEAD(&slab->slab_list);
-	mod_node_page_state(NODE_DATA(page_to_nid(page)), cache_vmstat_idx(cachep),
-			    -(long)(PAGE_SIZE << order));
+	unaccount_slab(slab, (int)order, cachep);
 	__free_pages(page, order);
 }
 
@@ -833,25 +825,7 @@ static bool set_on_slab_cache(struct kmem_cache *cachep, size_t size, slab_flags
 
 /* ----------------------------------------------------- freelist shuffling */
 #ifdef CONFIG_SLAB_FREELIST_RANDOM
-static int cache_random_seq_create(struct kmem_cache *cachep, unsigned int count, gfp_t gfp)
-{
-	if (count < 2 || cachep->random_seq)
-		return 0;
-	cachep->random_seq = malloc(count * sizeof(unsigned int));	/* MMFS: host memory */
-	if (!cachep->random_seq)
-		return -ENOMEM;
-	for (unsigned int i = 0; i < count; i++)
-		cachep->random_seq[i] = i;
-	for (unsigned int i = count - 1; i > 0; i--) {
-		unsigned int j = slab_get_random_u32_below(i + 1);
-		unsigned int t = cachep->random_seq[i];
-
-		cachep->random_seq[i] = cachep->random_seq[j];
-		cachep->random_seq[j] = t;
-	}
-	return 0;
-}
-
+/* cache_random_seq_create() is slab_common.c's, shared with SLUB */
 static bool shuffle_freelist(struct kmem_cache *cachep, struct slab *slab)
 {
 	unsigned int objfreelist = 0, i, count = sc(cachep)->num, pos;
@@ -877,8 +851,6 @@ static bool shuffle_freelist(struct kmem_cache *cachep, struct slab *slab)
 	return true;
 }
 #else
-static inline int cache_random_seq_create(struct kmem_cache *cachep, unsigned int count, gfp_t gfp)
-{ return 0; }
 static inline bool shuffle_freelist(struct kmem_cache *cachep, struct slab *slab) { return false; }
 #endif
 
@@ -1697,14 +1669,14 @@ static void cache_reap_cpu(int cpu)
  *
  * What the kernel's per-cpu reap work does every REAPTIMEOUT_AC.  Gives up
  * (returns -EBUSY) when slab_mutex is taken, as cache_reap does.
- * Return: 0, -EBUSY, or -EINVAL when SLAB is not the booted allocator.
+ * Return: 0 (also a no-op under SLUB and SLOB, or before boot) or -EBUSY.
  */
 int mmfs_slab_cache_reap_now(void)
 {
 	int cpu;
 
 	if (slab_alloc_ops != &slab_ops || slab_state < UP)
-		return -EINVAL;
+		return 0;	/* nothing to reap: SLUB/SLOB have no per-cpu arrays here */
 	if (pthread_mutex_trylock(&slab_mutex.m))
 		return -EBUSY;
 	mmfs_ktime_ns();	/* brings jiffies up to date */
@@ -1751,15 +1723,15 @@ static void *reaper_main(void *arg)
  * mmfs_slab_reap_start - start the cache_reap thread (SLAB only)
  * @interval_ms: period; 0 means the kernel's REAPTIMEOUT_AC (2 s)
  *
- * Return: 0, -EBUSY if it runs already, -EINVAL when SLAB is not booted,
- * or -errno from pthread_create.
+ * Return: 0 (no thread is started under SLUB and SLOB), -EBUSY if it runs
+ * already, or -errno from pthread_create.
  */
 int mmfs_slab_reap_start(unsigned int interval_ms)
 {
 	int ret;
 
 	if (slab_alloc_ops != &slab_ops)
-		return -EINVAL;
+		return 0;	/* MMFS: harmless no-op, so callers need not know slab= */
 	pthread_mutex_lock(&reaper.lock);
 	if (reaper.running) {
 		pthread_mutex_unlock(&reaper.lock);
@@ -1802,8 +1774,7 @@ static void __kmem_cache_release(struct kmem_cache *cachep)
 
 	if (!c)
 		return;
-	free(cachep->random_seq);
-	cachep->random_seq = NULL;
+	cache_random_seq_destroy(cachep);
 	if (c->cpu_cache) {
 		for_each_possible_cpu(i)
 			free(c->cpu_cache[i].ac);
@@ -1942,6 +1913,13 @@ static int slab_kmem_cache_init(void)
 			  SLAB_HWCACHE_ALIGN, 0, 0);
 	list_add(&kmem_cache->list, &slab_caches);
 	slab_state = PARTIAL;
+	/*
+	 * The kmalloc cache of the node structures comes first (6.1: INDEX_NODE,
+	 * then PARTIAL_NODE).  MMFS: the node structures are host memory, so
+	 * this only gives the cache its place in slab_caches and slabinfo.
+	 */
+	create_kmalloc_node_cache((unsigned int)sizeof(struct kmem_list3));
+	slab_state = PARTIAL_NODE;
 	printk("SLAB: HWalign=%d, Order=0-%d, CPUs=%u, Nodes=%d%s", L1_CACHE_BYTES,
 	       slab_max_order, nr_cpu_ids, nr_node_ids, use_alien_caches ? ", alien caches" : "");
 	return 0;
@@ -1988,8 +1966,7 @@ static void slab_kmem_cache_teardown(void)
 			}
 			pages[np].page = page;
 			pages[np].order = order;
-			pages[np].idx = owner && (owner->flags & SLAB_RECLAIM_ACCOUNT) ?
-					NR_SLAB_RECLAIMABLE_B : NR_SLAB_UNRECLAIMABLE_B;
+			pages[np].idx = owner ? cache_vmstat_idx(owner) : NR_SLAB_UNRECLAIMABLE_B;
 			np++;
 		}
 		pfn += 1UL << order;
@@ -2486,18 +2463,7 @@ static long slab_ops_attr_show(struct kmem_cache *s, const char *attr, char *buf
 	if (!len)
 		return -EINVAL;
 	buf[0] = '\0';
-#define FLAG_ATTR(nm, flag) \
-	if (!strcmp(attr, nm)) n = snprintf(buf, len, "%d\n", !!(s->flags & (flag)));
-	FLAG_ATTR("cache_dma", SLAB_CACHE_DMA)
-	FLAG_ATTR("destroy_by_rcu", SLAB_TYPESAFE_BY_RCU)
-	FLAG_ATTR("hwcache_align", SLAB_HWCACHE_ALIGN)
-	FLAG_ATTR("poison", SLAB_POISON)
-	FLAG_ATTR("reclaim_account", SLAB_RECLAIM_ACCOUNT)
-	FLAG_ATTR("red_zone", SLAB_RED_ZONE)
-	FLAG_ATTR("store_user", SLAB_STORE_USER)
-#undef FLAG_ATTR
-	if (n >= 0)
-		return (long)min((size_t)n, len - 1);
+	/* the SLAB_* flag files are slab_common.c's (slab_flag_attr_show) */
 	if (!strcmp(attr, "align"))
 		n = snprintf(buf, len, "%u\n", s->align);
 	else if (!strcmp(attr, "batchcount"))
@@ -2537,33 +2503,6 @@ static long slab_ops_attr_show(struct kmem_cache *s, const char *attr, char *buf
 	return (long)min((size_t)n, len - 1);
 }
 
-static int slab_ops_attr_store(struct kmem_cache *s, const char *attr, const char *buf, size_t len)
-{
-	const struct mmfs_slab_attr *a;
-	char tmp[16];
-
-	for (a = slab_attrs; a->name; a++)
-		if (!strcmp(a->name, attr))
-			break;
-	if (!a->name)
-		return -ENOENT;
-	if (!(a->mode & 0200))
-		return -EPERM;
-	if (!len || len >= sizeof(tmp))
-		return -EINVAL;
-	memcpy(tmp, buf, len);
-	tmp[len] = '\0';
-	if (tmp[len - 1] == '\n')
-		tmp[len - 1] = '\0';
-	if (strcmp(tmp, "1"))
-		return -EINVAL;
-	if (!strcmp(attr, "shrink"))
-		__kmem_cache_shrink(s);
-	else
-		slab_ops_validate(s, NULL, NULL, NULL);
-	return 0;
-}
-
 const struct slab_allocator_ops slab_ops = {
 	.name = "SLAB",
 	.kmem_cache_init = slab_kmem_cache_init,
@@ -2580,7 +2519,6 @@ const struct slab_allocator_ops slab_ops = {
 	.has_slabinfo = true,
 	.attrs = slab_attrs,
 	.attr_show = slab_ops_attr_show,
-	.attr_store = slab_ops_attr_store,
 	.validate = slab_ops_validate,
 	.object_info = slab_ops_object_info,
 	.slabinfo_write = slab_ops_slabinfo_write,

@@ -27,9 +27,27 @@ typedef unsigned int slab_flags_t;
 #define SLAB_RECLAIM_ACCOUNT	((slab_flags_t)0x00020000U)
 #define SLAB_NO_USER_FLAGS	((slab_flags_t)0x10000000U)
 
-#define KMALLOC_SHIFT_HIGH	(PAGE_SHIFT + 1)	/* largest kmalloc cache 8 KiB (SLUB) */
-#define KMALLOC_MAX_CACHE_SIZE	(1UL << KMALLOC_SHIFT_HIGH)
-#define KMALLOC_MIN_SIZE	8
+/*
+ * kmalloc geometry (include/linux/slab.h of 6.1).  The kernel fixes it at
+ * build time per allocator; mmfs picks the allocator at boot (slab=), so the
+ * values that differ are variables set by mmfs_slab_boot():
+ *                 KMALLOC_SHIFT_LOW  KMALLOC_SHIFT_HIGH          caches
+ *   SLUB          3                  PAGE_SHIFT + 1 (13)         kmalloc-8 .. kmalloc-8k
+ *   SLAB          5                  min(MAX_ORDER+PAGE_SHIFT-1, 25) = 22
+ *                                                                kmalloc-32 .. kmalloc-4M
+ *   SLOB          3                  PAGE_SHIFT (12)             none (SLOB's own kmalloc)
+ * The macros are the SLUB values; kmalloc_shift_low/high the booted ones.
+ */
+#define KMALLOC_SHIFT_HIGH	(PAGE_SHIFT + 1)	/* SLUB: largest kmalloc cache 8 KiB */
+#define KMALLOC_SHIFT_LOW	3			/* SLUB: smallest kmalloc cache 8 bytes */
+#define KMALLOC_SHIFT_LOW_SLAB	5			/* SLAB: kmalloc-32 */
+#define KMALLOC_SHIFT_HIGH_SLAB	((MAX_ORDER + PAGE_SHIFT - 1) <= 25 ? \
+				 (MAX_ORDER + PAGE_SHIFT - 1) : 25)	/* SLAB: kmalloc-4M */
+#define KMALLOC_SHIFT_HIGH_SLOB	PAGE_SHIFT
+extern unsigned int kmalloc_shift_low;		/* booted allocator's KMALLOC_SHIFT_LOW */
+extern unsigned int kmalloc_shift_high;		/* booted allocator's KMALLOC_SHIFT_HIGH */
+#define KMALLOC_MAX_CACHE_SIZE	(1UL << kmalloc_shift_high)	/* largest kmalloc cache */
+#define KMALLOC_MIN_SIZE	(1U << kmalloc_shift_low)	/* smallest kmalloc cache */
 #define ZERO_SIZE_PTR		((void *)16)
 #define ZERO_OR_NULL_PTR(x)	((unsigned long)(x) <= (unsigned long)ZERO_SIZE_PTR)
 
@@ -68,7 +86,8 @@ int mmfs_kmem_cache_alloc(const char *name, gfp_t gfp, int nid, unsigned long *k
 			  unsigned int *objsize);
 int mmfs_kmem_cache_free(const char *name, unsigned long kaddr, char *err, size_t errlen);
 int mmfs_kmalloc(size_t size, gfp_t gfp, int nid, unsigned long *kaddr,
-		 char *cache, size_t cachelen);		/* cache "kmalloc-64", or "" if pages */
+		 char *cache, size_t cachelen);		/* cache "kmalloc-64" (SLOB: its heap
+							 * "kmalloc", not in caches/), "" if pages */
 int mmfs_kfree(unsigned long kaddr, char *err, size_t errlen);
 int mmfs_ksize(unsigned long kaddr, size_t *size);
 /* Which live object is at kaddr: 0 and its cache name, start address and
@@ -98,5 +117,14 @@ char *mmfs_slabinfo_render(size_t *len, int *err);
 int mmfs_slabinfo_write(const char *buf, size_t len);
 /* The allocator's name: "SLUB", "SLAB", "SLOB". */
 const char *mmfs_slab_allocator_name(void);
+
+/* ---- SLAB's cache_reap (slab.c); harmless no-ops returning 0 under SLUB
+ * and SLOB, so the daemon can call them whatever slab= says ---- */
+/* Start the reap thread every interval_ms (0: REAPTIMEOUT_AC, 2 s):
+ * 0, -EBUSY (runs already) or -errno. */
+int mmfs_slab_reap_start(unsigned int interval_ms);
+void mmfs_slab_reap_stop(void);
+/* One cache_reap() pass over every CPU now: 0 or -EBUSY (slab_mutex taken). */
+int mmfs_slab_cache_reap_now(void);
 
 #endif /* MMFS_SLAB_H */

@@ -30,6 +30,9 @@ struct kmem_cache *kmalloc_caches[NR_KMALLOC_TYPES][KMALLOC_CACHES];
 const struct slab_allocator_ops *slab_alloc_ops;
 slab_flags_t slub_debug;
 char slub_debug_string[128];
+/* the booted allocator's kmalloc geometry (slab.h); SLUB's until boot */
+unsigned int kmalloc_shift_low = KMALLOC_SHIFT_LOW;
+unsigned int kmalloc_shift_high = KMALLOC_SHIFT_HIGH;
 
 /* kmalloc_info[] (6.x): names of every type for each index */
 #define INIT_KMALLOC_INFO(__size, __short_size) \
@@ -50,10 +53,24 @@ const struct kmalloc_info_struct kmalloc_info[KMALLOC_CACHES] = {
 	INIT_KMALLOC_INFO(2048, 2k),
 	INIT_KMALLOC_INFO(4096, 4k),
 	INIT_KMALLOC_INFO(8192, 8k),
+	INIT_KMALLOC_INFO(16384, 16k),
+	INIT_KMALLOC_INFO(32768, 32k),
+	INIT_KMALLOC_INFO(65536, 64k),
+	INIT_KMALLOC_INFO(131072, 128k),
+	INIT_KMALLOC_INFO(262144, 256k),
+	INIT_KMALLOC_INFO(524288, 512k),
+	INIT_KMALLOC_INFO(1048576, 1M),
+	INIT_KMALLOC_INFO(2097152, 2M),
+	INIT_KMALLOC_INFO(4194304, 4M),	/* MMFS: the table stops at KMALLOC_SHIFT_MAX (6.1 goes on to 32M) */
 };
+_Static_assert(ARRAY_SIZE(kmalloc_info) == KMALLOC_CACHES, "a kmalloc_info entry per index");
 
-/* Conversion table for small kmalloc sizes to the kmalloc_caches index. */
-static const uint8_t size_index[24] = {
+/*
+ * Conversion table for small kmalloc sizes to the kmalloc_caches index,
+ * as the kernel initialises it; setup_kmalloc_cache_index_table() adapts
+ * the live copy (size_index) to KMALLOC_MIN_SIZE at every boot.
+ */
+static const uint8_t size_index_default[24] = {
 	3,	/* 8 */
 	4,	/* 16 */
 	5,	/* 24 */
@@ -79,6 +96,7 @@ static const uint8_t size_index[24] = {
 	2,	/* 184 */
 	2	/* 192 */
 };
+static uint8_t size_index[24];
 
 static inline unsigned int size_index_elem(unsigned int bytes)
 {
@@ -104,6 +122,81 @@ unsigned long slab_get_random_long(void)
 unsigned int slab_get_random_u32_below(unsigned int ceil)
 {
 	return ceil ? (unsigned int)(((uint64_t)(uint32_t)slab_get_random_long() * ceil) >> 32) : 0;
+}
+
+#ifdef CONFIG_SLAB_FREELIST_RANDOM
+/* Randomize a generic freelist: Fisher-Yates over 0..count-1. */
+static void freelist_randomize(unsigned int *list, unsigned int count)
+{
+	unsigned int i;
+
+	for (i = 0; i < count; i++)
+		list[i] = i;
+	for (i = count - 1; i > 0; i--) {
+		unsigned int rand = slab_get_random_u32_below(i + 1);
+		unsigned int t = list[i];
+
+		list[i] = list[rand];
+		list[rand] = t;
+	}
+}
+
+/**
+ * cache_random_seq_create - create the random object order of a cache
+ * @cachep: the cache (random_seq must be NULL, or nothing is done)
+ * @count: objects per slab
+ * @gfp: gfp of the kernel's kcalloc (unused: MMFS host memory)
+ *
+ * Return: 0 (also for count < 2: no sequence) or -ENOMEM.
+ */
+int cache_random_seq_create(struct kmem_cache *cachep, unsigned int count, gfp_t gfp)
+{
+	(void)gfp;
+	if (count < 2 || cachep->random_seq)
+		return 0;
+	/* MMFS: host memory (the kernel kcallocs it) */
+	cachep->random_seq = calloc(count, sizeof(unsigned int));
+	if (!cachep->random_seq)
+		return -ENOMEM;
+	freelist_randomize(cachep->random_seq, count);
+	return 0;
+}
+
+/** cache_random_seq_destroy - free a cache's random object order */
+void cache_random_seq_destroy(struct kmem_cache *cachep)
+{
+	free(cachep->random_seq);
+	cachep->random_seq = NULL;
+}
+#else
+int cache_random_seq_create(struct kmem_cache *cachep, unsigned int count, gfp_t gfp)
+{
+	return 0;
+}
+
+void cache_random_seq_destroy(struct kmem_cache *cachep)
+{
+	free(cachep->random_seq);
+	cachep->random_seq = NULL;
+}
+#endif /* CONFIG_SLAB_FREELIST_RANDOM */
+
+/**
+ * slab_attr_trigger_value - parse what was written to shrink or validate
+ * @buf: the value
+ * @len: its length
+ *
+ * MMFS: the kernel's shrink_store/validate_store look at buf[0] == '1'
+ * only; here the whole value must be "1" or "1\n".
+ * Return: 0 for "1", -EINVAL for anything else.
+ */
+int slab_attr_trigger_value(const char *buf, size_t len)
+{
+	if (!buf || !len || len > 2)
+		return -EINVAL;
+	if (buf[0] != '1' || (len == 2 && buf[1] != '\n'))
+		return -EINVAL;
+	return 0;
 }
 
 /* ------------------------------------------------------------ reports */
@@ -355,14 +448,64 @@ static void new_kmalloc_cache(int idx, enum kmalloc_cache_type type)
 }
 
 /**
- * create_kmalloc_caches - kmalloc-8 ... kmalloc-8k with -96 and -192, then
- * the kmalloc-rcl-* and dma-kmalloc-* sets, in the kernel's order.
+ * create_kmalloc_node_cache - SLAB's kmem_cache_init() makes the kmalloc
+ * cache of its node structure (kmalloc_caches[KMALLOC_NORMAL][INDEX_NODE])
+ * before the others, so it sits below them in slab_caches and slabinfo
+ * @size: sizeof the node structure
+ *
+ * Context: boot, slab_state PARTIAL; create_kmalloc_caches() skips it later.
+ */
+void create_kmalloc_node_cache(unsigned int size)
+{
+	unsigned int index = size <= 192 ? size_index[size_index_elem(size)] :
+			     (unsigned int)fls(size - 1);
+
+	if (index < kmalloc_shift_low || index > kmalloc_shift_high || kmalloc_caches[KMALLOC_NORMAL][index])
+		return;
+	new_kmalloc_cache((int)index, KMALLOC_NORMAL);
+}
+
+/**
+ * setup_kmalloc_cache_index_table - point the size_index entries below
+ * KMALLOC_MIN_SIZE at the smallest kmalloc cache (SLAB: sizes 1..32 all go
+ * to kmalloc-32), and fold -96 / -192 into their neighbours when the
+ * minimum size rules them out.
+ * Context: boot, before create_kmalloc_caches().
+ */
+static void setup_kmalloc_cache_index_table(void)
+{
+	unsigned int i;
+
+	memcpy(size_index, size_index_default, sizeof(size_index));
+	for (i = 8; i < KMALLOC_MIN_SIZE; i += 8) {
+		unsigned int elem = size_index_elem(i);
+
+		if (elem >= ARRAY_SIZE(size_index))
+			break;
+		size_index[elem] = (uint8_t)kmalloc_shift_low;
+	}
+	if (KMALLOC_MIN_SIZE >= 64) {
+		/* the 96 byte sized cache is not used if the alignment is 64 bytes */
+		for (i = 64 + 8; i <= 96; i += 8)
+			size_index[size_index_elem(i)] = 7;
+	}
+	if (KMALLOC_MIN_SIZE >= 128) {
+		/* the 192 byte sized cache is not used if the alignment is 128 bytes */
+		for (i = 128 + 8; i <= 192; i += 8)
+			size_index[size_index_elem(i)] = 8;
+	}
+}
+
+/**
+ * create_kmalloc_caches - kmalloc-<KMALLOC_MIN_SIZE> ... kmalloc-<KMALLOC_MAX_CACHE_SIZE>
+ * with -96 and -192, then the kmalloc-rcl-* and dma-kmalloc-* sets, in the
+ * kernel's order (SLUB: kmalloc-8 .. kmalloc-8k; SLAB: kmalloc-32 .. kmalloc-4M).
  * Context: boot, after the allocator's kmem_cache_init().
  */
 static void create_kmalloc_caches(void)
 {
 	for (int type = KMALLOC_NORMAL; type < NR_KMALLOC_TYPES; type++) {
-		for (int i = KMALLOC_SHIFT_LOW; i <= KMALLOC_SHIFT_HIGH; i++) {
+		for (int i = (int)kmalloc_shift_low; i <= (int)kmalloc_shift_high; i++) {
 			if (!kmalloc_caches[type][i])
 				new_kmalloc_cache(i, (enum kmalloc_cache_type)type);
 			/* the non-power-of-two caches right after their neighbours */
@@ -749,7 +892,8 @@ static __always_inline void *__do_kmalloc_node(size_t size, gfp_t flags, int nod
 
 /**
  * kmalloc - allocate size bytes from the kmalloc cache of that class, or
- * whole pages above KMALLOC_MAX_CACHE_SIZE (8 KiB)
+ * whole pages above KMALLOC_MAX_CACHE_SIZE (SLUB: 8 KiB; SLAB has caches up
+ * to KMALLOC_MAX_SIZE; SLOB: its own kmalloc)
  * @size: bytes (0 gives ZERO_SIZE_PTR; above KMALLOC_MAX_SIZE NULL)
  * @gfp: __GFP_DMA picks dma-kmalloc-*, __GFP_RECLAIMABLE kmalloc-rcl-*
  *
@@ -819,6 +963,15 @@ size_t ksize(const void *objp)
 		return 0;
 	page = compound_head(virt_to_page(objp));
 	if (unlikely(!PageSlab(page))) {
+		/*
+		 * SLOB (__ksize): a kmalloc of PAGE_SIZE - header and up is a
+		 * plain page block, order 0 included; its size is the block's.
+		 */
+		if (slab_alloc_ops->kmalloc) {
+			if (WARN_ON(objp != page_address(page)))
+				return 0;
+			return PAGE_SIZE << compound_order(page);
+		}
 		if (WARN_ON(!PageHead(page) || (PAGE_SIZE << compound_order(page)) <= KMALLOC_MAX_CACHE_SIZE))
 			return 0;
 		if (WARN_ON(objp != page_address(page)))
@@ -1071,7 +1224,8 @@ int mmfs_kmem_cache_shrink(const char *name)
  * @kaddr: the object's direct-map address
  * @objsize: object_size (may be NULL)
  *
- * Return: 0, -EINVAL, -ENOENT or -ENOMEM.
+ * Return: 0, -EINVAL (also for a cache without a fixed object size),
+ * -ENOENT or -ENOMEM.
  */
 int mmfs_kmem_cache_alloc(const char *name, gfp_t gfp, int nid, unsigned long *kaddr,
 			  unsigned int *objsize)
@@ -1083,6 +1237,11 @@ int mmfs_kmem_cache_alloc(const char *name, gfp_t gfp, int nid, unsigned long *k
 		return -EINVAL;
 	mutex_lock(&slab_mutex);
 	s = find_cache_locked(name);
+	if (s && !s->object_size) {
+		/* not a cache of fixed-size objects (SLOB's kmalloc heap) */
+		mutex_unlock(&slab_mutex);
+		return -EINVAL;
+	}
 	if (s) {
 		obj = slab_alloc_ops->alloc(s, gfp, nid, _RET_IP_, s->object_size);
 		trace_kmem_cache_alloc(_RET_IP_, obj, s->name, s->object_size, s->size, gfp, nid);
@@ -1167,29 +1326,30 @@ out:
  * @gfp: gfp flags
  * @nid: node or NUMA_NO_NODE
  * @kaddr: the object's direct-map address
- * @cache: the kmalloc cache's name, "" for a large (page) allocation
+ * @cache: the name of the cache owning the object's slab ("kmalloc-64";
+ *         under SLOB "kmalloc", its kmalloc heap), "" for whole pages
  * @cachelen: size of @cache
  *
  * Return: 0, -EINVAL or -ENOMEM.
  */
 int mmfs_kmalloc(size_t size, gfp_t gfp, int nid, unsigned long *kaddr, char *cache, size_t cachelen)
 {
-	struct kmem_cache *s = NULL;
+	struct slab *slab;
 	void *obj;
 
 	if (size < 1 || size > KMALLOC_MAX_SIZE || gfp_check(gfp) ||
 	    nid < NUMA_NO_NODE || nid >= nr_online_nodes)
 		return -EINVAL;
 	mutex_lock(&slab_mutex);
-	if (size <= KMALLOC_MAX_CACHE_SIZE)
-		s = kmalloc_slab(size, gfp);
 	obj = __do_kmalloc_node(size, gfp, nid, _RET_IP_);
+	slab = obj ? virt_to_slab(obj) : NULL;
+	if (cache && cachelen)
+		snprintf(cache, cachelen, "%s",
+			 slab && slab->slab_cache ? slab->slab_cache->name : "");
 	mutex_unlock(&slab_mutex);
 	if (!obj)
 		return -ENOMEM;
 	*kaddr = mmfs_kaddr(obj);
-	if (cache && cachelen)
-		snprintf(cache, cachelen, "%s", s ? s->name : "");
 	return 0;
 }
 
@@ -1338,25 +1498,72 @@ const struct mmfs_slab_attr *mmfs_cache_attrs(void)
 	return slab_alloc_ops ? slab_alloc_ops->attrs : NULL;
 }
 
+/* The allocator's entry for attr, or NULL. */
+static const struct mmfs_slab_attr *find_cache_attr(const char *attr)
+{
+	const struct mmfs_slab_attr *a;
+
+	if (!slab_alloc_ops || !slab_alloc_ops->attrs)
+		return NULL;
+	for (a = slab_alloc_ops->attrs; a->name; a++)
+		if (!strcmp(a->name, attr))
+			return a;
+	return NULL;
+}
+
+/* The SLAB_* flag files (SLUB's FLAG_ATTR sysfs attributes), shown alike
+ * by every allocator that lists them. */
+static const struct { const char *name; slab_flags_t flag; } slab_flag_attrs[] = {
+	{ "cache_dma", SLAB_CACHE_DMA },
+	{ "destroy_by_rcu", SLAB_TYPESAFE_BY_RCU },
+	{ "hwcache_align", SLAB_HWCACHE_ALIGN },
+	{ "poison", SLAB_POISON },
+	{ "reclaim_account", SLAB_RECLAIM_ACCOUNT },
+	{ "red_zone", SLAB_RED_ZONE },
+	{ "sanity_checks", SLAB_CONSISTENCY_CHECKS },
+	{ "store_user", SLAB_STORE_USER },
+	{ "trace", SLAB_TRACE },
+};
+
+/* "0\n" / "1\n" for a flag attribute: its length, or -ENOENT if attr is none. */
+static long slab_flag_attr_show(struct kmem_cache *s, const char *attr, char *buf, size_t len)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(slab_flag_attrs); i++) {
+		if (!strcmp(attr, slab_flag_attrs[i].name)) {
+			int n = snprintf(buf, len, "%d\n", !!(s->flags & slab_flag_attrs[i].flag));
+
+			return n < 0 ? 0 : (long)min((size_t)n, len - 1);
+		}
+	}
+	return -ENOENT;
+}
+
 /**
  * mmfs_cache_attr_show - render /sys/kernel/slab/CACHE/ATTR into buf
  * @cache: cache name
- * @attr: attribute name
+ * @attr: attribute name (one of the allocator's table)
  * @buf: output
  * @len: size of @buf
  *
- * Return: bytes written, or -ENOENT.
+ * The flag attributes are rendered here, the rest by the allocator.
+ * Return: bytes written, or -ENOENT (no such cache or attribute), -EINVAL
+ * for a zero-sized buffer.
  */
 long mmfs_cache_attr_show(const char *cache, const char *attr, char *buf, size_t len)
 {
 	struct kmem_cache *s;
 	long ret;
 
-	if (!cache || !attr || !slab_alloc_ops)
+	if (!cache || !attr || !find_cache_attr(attr))
 		return -ENOENT;
+	if (!buf || !len)
+		return -EINVAL;
+	buf[0] = '\0';
 	mutex_lock(&slab_mutex);
 	s = find_cache_locked(cache);
-	ret = s ? slab_alloc_ops->attr_show(s, attr, buf, len) : -ENOENT;
+	ret = s ? slab_flag_attr_show(s, attr, buf, len) : -ENOENT;
+	if (s && ret == -ENOENT)
+		ret = slab_alloc_ops->attr_show(s, attr, buf, len);
 	mutex_unlock(&slab_mutex);
 	return ret;
 }
@@ -1369,18 +1576,36 @@ long mmfs_cache_attr_show(const char *cache, const char *attr, char *buf, size_t
  * @buf: the value ("1\n")
  * @len: its length
  *
+ * The attribute is looked up in the allocator's table here; the triggers
+ * every allocator has (shrink, validate) run here too, through the
+ * allocator's cache_shrink and validate; the allocator's attr_store gets
+ * the rest (SLUB's tunables).
+ *
  * Return: 0, -EINVAL, -EPERM (read-only) or -ENOENT.
  */
 int mmfs_cache_attr_store(const char *cache, const char *attr, const char *buf, size_t len)
 {
+	const struct mmfs_slab_attr *a;
 	struct kmem_cache *s;
 	int ret;
 
-	if (!cache || !attr || !buf || !slab_alloc_ops)
+	if (!cache || !attr || !buf || !(a = find_cache_attr(attr)))
 		return -ENOENT;
 	mutex_lock(&slab_mutex);
 	s = find_cache_locked(cache);
-	ret = s ? slab_alloc_ops->attr_store(s, attr, buf, len) : -ENOENT;
+	if (!s) {
+		ret = -ENOENT;
+	} else if (!(a->mode & 0200)) {
+		ret = -EPERM;
+	} else if (!strcmp(attr, "shrink") || !strcmp(attr, "validate")) {
+		ret = slab_attr_trigger_value(buf, len);
+		if (!ret && !strcmp(attr, "shrink"))
+			slab_alloc_ops->cache_shrink(s);
+		else if (!ret)
+			slab_alloc_ops->validate(s, NULL, NULL, NULL);
+	} else {
+		ret = slab_alloc_ops->attr_store ? slab_alloc_ops->attr_store(s, attr, buf, len) : -EPERM;
+	}
 	mutex_unlock(&slab_mutex);
 	return ret;
 }
@@ -1544,17 +1769,33 @@ int mmfs_slab_boot(void)
 		rng_state ^= (uint64_t)ts.tv_nsec * 0x2545f4914f6cdd1dull ^ (uint64_t)ts.tv_sec;
 	}
 	setup_slub_debug(mm_cfg.slub_debug);
+	/* the kmalloc geometry of the chosen allocator (slab.h) */
+	switch (mm_cfg.slab) {
+	case MMFS_SLAB:
+		kmalloc_shift_low = KMALLOC_SHIFT_LOW_SLAB;
+		kmalloc_shift_high = KMALLOC_SHIFT_HIGH_SLAB;
+		break;
+	case MMFS_SLOB:
+		kmalloc_shift_low = KMALLOC_SHIFT_LOW;
+		kmalloc_shift_high = KMALLOC_SHIFT_HIGH_SLOB;
+		break;
+	default:
+		kmalloc_shift_low = KMALLOC_SHIFT_LOW;
+		kmalloc_shift_high = KMALLOC_SHIFT_HIGH;
+		break;
+	}
 	INIT_LIST_HEAD(&slab_caches);
 	memset(kmalloc_caches, 0, sizeof(kmalloc_caches));
 	slab_state = DOWN;
 	slab_alloc_ops = ops;
+	setup_kmalloc_cache_index_table();
 	err = ops->kmem_cache_init();
 	if (err) {
 		slab_alloc_ops = NULL;
 		return err;
 	}
-	if (ops->name && !strcmp(ops->name, "SLOB") && slab_state >= UP)
-		goto done;	/* SLOB has no kmalloc caches */
+	if (ops->kmalloc)
+		goto done;	/* SLOB has no kmalloc caches: its own kmalloc */
 	create_kmalloc_caches();
 done:
 	slab_state = FULL;

@@ -45,9 +45,9 @@
 
 #define ARCH_KMALLOC_MINALIGN	8
 #define ARCH_SLAB_MINALIGN	8
-#define KMALLOC_SHIFT_LOW	3
-#define KMALLOC_SHIFT_MAX	(MAX_ORDER + PAGE_SHIFT - 1)
+#define KMALLOC_SHIFT_MAX	(MAX_ORDER + PAGE_SHIFT - 1)	/* SLAB: = KMALLOC_SHIFT_HIGH_SLAB */
 #define KMALLOC_MAX_SIZE	(1UL << KMALLOC_SHIFT_MAX)	/* 4 MiB: the largest object */
+_Static_assert(KMALLOC_SHIFT_HIGH_SLAB == KMALLOC_SHIFT_MAX, "SLAB serves every kmalloc from caches");
 #define MAX_OBJS_PER_PAGE	32767		/* objects is a 15-bit field */
 
 /* MMFS: page_owner id of a large kmalloc block (the kernel marks it
@@ -60,7 +60,8 @@ enum kmalloc_cache_type {
 	KMALLOC_DMA,		/* dma-kmalloc-*: __GFP_DMA */
 	NR_KMALLOC_TYPES
 };
-#define KMALLOC_CACHES		(KMALLOC_SHIFT_HIGH + 1)
+/* room for the largest geometry (SLAB's); slots above kmalloc_shift_high stay NULL */
+#define KMALLOC_CACHES		(KMALLOC_SHIFT_MAX + 1)
 extern struct kmem_cache *kmalloc_caches[NR_KMALLOC_TYPES][KMALLOC_CACHES];
 struct kmalloc_info_struct {
 	const char *name[NR_KMALLOC_TYPES];	/* "kmalloc-64", "kmalloc-rcl-64", "dma-kmalloc-64" */
@@ -215,6 +216,23 @@ static __always_inline bool slab_want_init_on_free(struct kmem_cache *s)
 	return false;
 }
 
+/* ---- slab page accounting, shared by SLAB and SLUB (6.1 mm/slab.h) ---- */
+static inline enum node_stat_item cache_vmstat_idx(const struct kmem_cache *s)
+{
+	return (s->flags & SLAB_RECLAIM_ACCOUNT) ? NR_SLAB_RECLAIMABLE_B : NR_SLAB_UNRECLAIMABLE_B;
+}
+
+/* the _B items take bytes (vmstat shows them in pages) */
+static __always_inline void account_slab(struct slab *slab, int order, struct kmem_cache *s)
+{
+	mod_node_page_state(NODE_DATA(slab_nid(slab)), cache_vmstat_idx(s), (long)(PAGE_SIZE << order));
+}
+
+static __always_inline void unaccount_slab(struct slab *slab, int order, struct kmem_cache *s)
+{
+	mod_node_page_state(NODE_DATA(slab_nid(slab)), cache_vmstat_idx(s), -(long)(PAGE_SIZE << order));
+}
+
 /* ---- the dispatch table (one per allocator) ----
  * slab_common.c owns names, slab_caches, kmalloc_caches[], size_index[],
  * large kmalloc and the checked mmfs_* entry points; the allocator owns
@@ -255,6 +273,8 @@ struct slab_allocator_ops {
 	bool has_slabinfo;					/* SLOB: false */
 	const struct mmfs_slab_attr *attrs;			/* NULL-name terminated */
 	long (*attr_show)(struct kmem_cache *s, const char *attr, char *buf, size_t len);
+	/* optional: writable attributes other than shrink and validate (which
+	 * slab_common.c runs through cache_shrink/validate); attr is writable */
 	int (*attr_store)(struct kmem_cache *s, const char *attr, const char *buf, size_t len);
 	/* check every object; append "BUG ..." lines; return how many */
 	int (*validate)(struct kmem_cache *s, char **buf, size_t *len, size_t *cap);
@@ -281,6 +301,7 @@ unsigned int calculate_alignment(slab_flags_t flags, unsigned int align, unsigne
 void create_boot_cache(struct kmem_cache *s, const char *name, unsigned int size,
 		       slab_flags_t flags, unsigned int useroffset, unsigned int usersize);
 struct kmem_cache *kmalloc_slab(size_t size, gfp_t flags);
+void create_kmalloc_node_cache(unsigned int size);	/* SLAB: INDEX_NODE first */
 #define GFP_SLAB_BUG_MASK	(__GFP_DMA32 | __GFP_HIGHMEM | ~__GFP_BITS_MASK)
 gfp_t kmalloc_fix_flags(gfp_t flags);
 void *kmalloc_large_node(size_t size, gfp_t flags, int node);
@@ -295,6 +316,14 @@ extern char slub_debug_string[128];		/* cache list, "" = every cache */
 /* append to a validate report */
 void slab_report_append(char **buf, size_t *len, size_t *cap, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
+/* CONFIG_SLAB_FREELIST_RANDOM (slab_common.c, shared by SLAB and SLUB):
+ * a random permutation of 0..count-1 in cachep->random_seq (host memory);
+ * 0 or -ENOMEM.  SLUB scales it to byte offsets afterwards. */
+int cache_random_seq_create(struct kmem_cache *cachep, unsigned int count, gfp_t gfp);
+void cache_random_seq_destroy(struct kmem_cache *cachep);
+/* The value written to a trigger attribute (shrink, validate): 0 for "1"
+ * or "1\n", else -EINVAL. */
+int slab_attr_trigger_value(const char *buf, size_t len);
 /* cheap random numbers for hardening/shuffling (seeded per boot) */
 unsigned long slab_get_random_long(void);
 unsigned int slab_get_random_u32_below(unsigned int ceil);

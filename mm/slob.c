@@ -15,7 +15,11 @@
  * gives a page that became entirely free back at once.
  *
  * kmalloc() puts a header of ARCH_KMALLOC_MINALIGN bytes holding the size in
- * front of the block; sizes of PAGE_SIZE - header and up are whole pages.
+ * front of the block; sizes of PAGE_SIZE - header and up are whole pages
+ * (a plain compound page block, not PG_slab: kfree gives it back to the page
+ * allocator and ksize is its size, as 6.1's kfree/__ksize do).  There are no
+ * kmalloc caches: slab_common.c calls slob_kmalloc() (slob_ops.kmalloc) for
+ * every kmalloc, and caches/ lists kmem_cache and the users' caches only.
  * kmem_cache_alloc() is slob_alloc() of the cache's size with its alignment.
  *
  * struct slab for SLOB (6.1): slab_list, freelist (first free slob_t),
@@ -26,12 +30,16 @@
  * MMFS departures, all forced by slab_common.c's kmem_cache_free() and
  * kfree(), which find the cache through page->slab_cache:
  *  - every cache has its own three lists, so each slob page belongs to one
- *    cache (slab->slab_cache); kmalloc is the cache "kmalloc" (never
- *    destroyed, object_size 0), which every kmalloc_caches[] slot points to;
- *  - blocks of a page or more (kmem_cache objects, and kmalloc from
- *    PAGE_SIZE - 8 up to KMALLOC_MAX_CACHE_SIZE) are PG_slab page blocks
- *    marked by units == SLOB_PAGE_BIG; larger kmalloc is slab_common's
- *    kmalloc_large_node (not PG_slab), as in the kernel;
+ *    cache (slab->slab_cache); the small kmalloc blocks live in the pages
+ *    of a private pseudo cache named "kmalloc" (object_size 0, never
+ *    destroyed).  It is not on slab_caches, so caches/ and slabinfo-less
+ *    SLOB show what a 6.1 SLOB kernel has; it is reachable only through
+ *    kmalloc/kfree/ksize, mmfs_slab_object_at names it "kmalloc", and it is
+ *    validated together with kmem_cache.  kmalloc_caches[] stay NULL;
+ *  - kmem_cache objects of a page or more are PG_slab page blocks marked by
+ *    units == SLOB_PAGE_BIG (kmem_cache_free finds their cache through
+ *    slab_cache); large kmalloc is slab_common's kmalloc_large_node, plain
+ *    pages as in 6.1;
  *  - a cache with live objects refuses destruction (-EBUSY): live objects
  *    are counted per cache.
  *
@@ -414,9 +422,30 @@ static __always_inline void *__do_kmalloc_node(size_t size, gfp_t gfp, int node)
 		*m = (unsigned int)size;
 		ret = (char *)m + minalign;
 	} else {
-		ret = slob_alloc_big(&slob_kmalloc_cache, size, gfp, node);
+		/* 6.1: slob_new_pages() of get_order(size), not PG_slab */
+		ret = kmalloc_large_node(size, gfp, node);
 	}
 	return ret;
+}
+
+/* slob_ops.kmalloc: every kmalloc/kzalloc/krealloc under SLOB. */
+static void *slob_kmalloc(size_t size, gfp_t gfp, int node, unsigned long caller)
+{
+	void *b;
+
+	if (unlikely(size > KMALLOC_MAX_SIZE))
+		return NULL;
+	if (node != NUMA_NO_NODE && (node < 0 || node >= nr_node_ids))
+		node = NUMA_NO_NODE;
+	b = __do_kmalloc_node(size, gfp, node);
+	if (ZERO_OR_NULL_PTR(b))
+		return b;
+	/* MMFS: init_on_alloc as SLAB/SLUB do (SLOB only knew __GFP_ZERO) */
+	if (slab_want_init_on_alloc(gfp, &slob_kmalloc_cache) && !(gfp & __GFP_ZERO))
+		memset(b, 0, size);
+	if (PageSlab(virt_to_page(b)))
+		atomic_long_add(1, &sobc(&slob_kmalloc_cache)->objects);
+	return b;
 }
 
 static void *slob_alloc_node(struct kmem_cache *c, gfp_t flags, int node)
@@ -441,22 +470,13 @@ static void *slob_ops_alloc(struct kmem_cache *s, gfp_t gfp, int node, unsigned 
 
 	if (node != NUMA_NO_NODE && (node < 0 || node >= nr_node_ids))
 		node = NUMA_NO_NODE;
-	if (s == &slob_kmalloc_cache) {
-		if (!orig_size)
-			return NULL;	/* kmalloc is not a cache of fixed-size objects */
-		b = __do_kmalloc_node(orig_size, gfp, node);
-		if (ZERO_OR_NULL_PTR(b))
-			return b;
-		/* MMFS: init_on_alloc as SLAB/SLUB do (SLOB only knew __GFP_ZERO) */
-		if (slab_want_init_on_alloc(gfp, s) && !(gfp & __GFP_ZERO))
-			memset(b, 0, orig_size);
-	} else {
-		b = slob_alloc_node(s, gfp, node);
-		if (!b)
-			return NULL;
-		if (slab_want_init_on_alloc(gfp, s) && !(gfp & __GFP_ZERO))
-			memset(b, 0, s->object_size);
-	}
+	if (s == &slob_kmalloc_cache || !s->object_size)
+		return NULL;	/* kmalloc is not a cache of fixed-size objects */
+	b = slob_alloc_node(s, gfp, node);
+	if (!b)
+		return NULL;
+	if (slab_want_init_on_alloc(gfp, s) && !(gfp & __GFP_ZERO))
+		memset(b, 0, s->object_size);
 	atomic_long_add(1, &sobc(s)->objects);
 	return b;
 }
@@ -565,8 +585,6 @@ static int slob_cache_shrink(struct kmem_cache *c)
 
 static int slob_kmem_cache_init(void)
 {
-	int i, t;
-
 	spin_lock_init(&slob_lock);
 	memset(&slob_kmem_cache_boot, 0, sizeof(slob_kmem_cache_boot));
 	memset(&slob_kmalloc_cache, 0, sizeof(slob_kmalloc_cache));
@@ -578,16 +596,13 @@ static int slob_kmem_cache_init(void)
 			  SLAB_PANIC, 0, 0);
 	list_add(&kmem_cache->list, &slab_caches);
 
-	/* kmalloc: one pseudo cache for every size class */
+	/* the owner of the small kmalloc blocks' pages: not on slab_caches */
 	slob_kmalloc_cache.name = "kmalloc";
 	slob_kmalloc_cache.align = ARCH_KMALLOC_MINALIGN;
 	slob_kmalloc_cache.refcount = -1;
+	INIT_LIST_HEAD(&slob_kmalloc_cache.list);
 	if (slob_cache_create(&slob_kmalloc_cache, SLAB_KMALLOC | SLAB_NO_MERGE))
 		return -ENOMEM;
-	list_add(&slob_kmalloc_cache.list, &slab_caches);
-	for (t = 0; t < NR_KMALLOC_TYPES; t++)
-		for (i = 0; i < KMALLOC_CACHES; i++)
-			kmalloc_caches[t][i] = &slob_kmalloc_cache;
 	slab_state = UP;
 	printk("SLOB: HWalign=%d, MinAlign=%d, Nodes=%d, kmalloc header %d bytes",
 	       L1_CACHE_BYTES, (int)SLOB_MINALIGN, nr_node_ids, (int)SLOB_MINALIGN);
@@ -636,6 +651,7 @@ static void slob_kmem_cache_teardown(void)
 	for (size_t i = 0; i < nr; i++)
 		free(privs[i]);
 	free(privs);
+	free(slob_kmalloc_cache.allocator_private);	/* not on slab_caches */
 	slob_kmalloc_cache.allocator_private = NULL;
 	slob_kmem_cache_boot.allocator_private = NULL;
 }
@@ -801,7 +817,7 @@ static int count_live(void *arg, char *start, size_t bytes, bool is_free)
 	return 0;
 }
 
-static int slob_ops_validate(struct kmem_cache *c, char **buf, size_t *len, size_t *cap)
+static int slob_validate_cache(struct kmem_cache *c, char **buf, size_t *len, size_t *cap)
 {
 	unsigned long pfn = 0;
 	long live = 0, pages = 0;
@@ -859,6 +875,16 @@ static int slob_ops_validate(struct kmem_cache *c, char **buf, size_t *len, size
 	return count;
 }
 
+/* validate: the kmalloc heap (not on slab_caches) goes with kmem_cache. */
+static int slob_ops_validate(struct kmem_cache *c, char **buf, size_t *len, size_t *cap)
+{
+	int count = slob_validate_cache(c, buf, len, cap);
+
+	if (c == kmem_cache)
+		count += slob_validate_cache(&slob_kmalloc_cache, buf, len, cap);
+	return count;
+}
+
 /* ----------------------------------------------------------- attributes */
 static const struct mmfs_slab_attr slob_attrs[] = {
 	{ "align", 0400 },
@@ -886,16 +912,10 @@ static long slob_ops_attr_show(struct kmem_cache *c, const char *attr, char *buf
 		n = snprintf(buf, len, "%u\n", c->align);
 	else if (!strcmp(attr, "ctor"))
 		n = c->ctor ? snprintf(buf, len, "0x%lx\n", (unsigned long)c->ctor) : 0;
-	else if (!strcmp(attr, "destroy_by_rcu"))
-		n = snprintf(buf, len, "%d\n", !!(c->flags & SLAB_TYPESAFE_BY_RCU));
-	else if (!strcmp(attr, "hwcache_align"))
-		n = snprintf(buf, len, "%d\n", !!(c->flags & SLAB_HWCACHE_ALIGN));
 	else if (!strcmp(attr, "object_size"))
 		n = snprintf(buf, len, "%u\n", c->object_size);
 	else if (!strcmp(attr, "objects"))
 		n = snprintf(buf, len, "%ld\n", atomic_long_read(&sobc(c)->objects));
-	else if (!strcmp(attr, "reclaim_account"))
-		n = snprintf(buf, len, "%d\n", !!(c->flags & SLAB_RECLAIM_ACCOUNT));
 	else if (!strcmp(attr, "shrink") || !strcmp(attr, "validate"))
 		n = 0;
 	else if (!strcmp(attr, "slab_size"))
@@ -907,31 +927,6 @@ static long slob_ops_attr_show(struct kmem_cache *c, const char *attr, char *buf
 	if (n < 0)
 		n = 0;
 	return (long)min((size_t)n, len - 1);
-}
-
-static int slob_ops_attr_store(struct kmem_cache *c, const char *attr, const char *buf, size_t len)
-{
-	const struct mmfs_slab_attr *a;
-	char tmp[16];
-
-	for (a = slob_attrs; a->name; a++)
-		if (!strcmp(a->name, attr))
-			break;
-	if (!a->name)
-		return -ENOENT;
-	if (!(a->mode & 0200))
-		return -EPERM;
-	if (!len || len >= sizeof(tmp))
-		return -EINVAL;
-	memcpy(tmp, buf, len);
-	tmp[len] = '\0';
-	if (tmp[len - 1] == '\n')
-		tmp[len - 1] = '\0';
-	if (strcmp(tmp, "1"))
-		return -EINVAL;
-	if (!strcmp(attr, "validate"))
-		slob_ops_validate(c, NULL, NULL, NULL);
-	return 0;
 }
 
 static void slob_ops_get_slabinfo(struct kmem_cache *c, struct slabinfo *si)
@@ -960,8 +955,8 @@ const struct slab_allocator_ops slob_ops = {
 	.has_slabinfo = false,
 	.attrs = slob_attrs,
 	.attr_show = slob_ops_attr_show,
-	.attr_store = slob_ops_attr_store,
 	.validate = slob_ops_validate,
 	.object_info = slob_ops_object_info,
 	.slabinfo_write = NULL,
+	.kmalloc = slob_kmalloc,
 };

@@ -61,7 +61,9 @@ static inline struct kmem_cache_order_objects oo_make(unsigned int order, unsign
 	return x;
 }
 
+/** oo_order - the page order of a slab of this layout */
 unsigned int oo_order(struct kmem_cache_order_objects x) { return x.x >> OO_SHIFT; }
+/** oo_objects - the objects in a slab of this layout */
 unsigned int oo_objects(struct kmem_cache_order_objects x) { return x.x & OO_MASK; }
 
 static inline unsigned int order_objects(unsigned int order, unsigned int size)
@@ -841,22 +843,6 @@ static inline void *setup_object(struct kmem_cache *s, void *object)
 	return object;
 }
 
-static inline enum node_stat_item cache_vmstat_idx(const struct kmem_cache *s)
-{
-	return (s->flags & SLAB_RECLAIM_ACCOUNT) ? NR_SLAB_RECLAIMABLE_B : NR_SLAB_UNRECLAIMABLE_B;
-}
-
-static inline void account_slab(struct slab *slab, int order, struct kmem_cache *s)
-{
-	/* bytes, as the kernel (vmstat shows them in pages) */
-	mod_node_page_state(NODE_DATA(slab_nid(slab)), cache_vmstat_idx(s), (long)(PAGE_SIZE << order));
-}
-
-static inline void unaccount_slab(struct slab *slab, int order, struct kmem_cache *s)
-{
-	mod_node_page_state(NODE_DATA(slab_nid(slab)), cache_vmstat_idx(s), -(long)(PAGE_SIZE << order));
-}
-
 static struct slab *alloc_slab_page(gfp_t flags, int node, struct kmem_cache_order_objects oo)
 {
 	unsigned int order = oo_order(oo);
@@ -878,27 +864,25 @@ static struct slab *alloc_slab_page(gfp_t flags, int node, struct kmem_cache_ord
 }
 
 #ifdef CONFIG_SLAB_FREELIST_RANDOM
-/* A random permutation of object offsets (cache_random_seq_create). */
+/* The random object order as byte offsets (init_cache_random_seq). */
 static int init_cache_random_seq(struct kmem_cache *s)
 {
 	unsigned int count = oo_objects(s->oo);
+	int err;
 
-	if (s->random_seq || count < 2)
+	/* Bailout if already initialised */
+	if (s->random_seq)
 		return 0;
-	s->random_seq = malloc(count * sizeof(unsigned int));	/* MMFS: host memory */
-	if (!s->random_seq)
-		return -ENOMEM;
-	for (unsigned int i = 0; i < count; i++)
-		s->random_seq[i] = i;
-	for (unsigned int i = count - 1; i > 0; i--) {
-		unsigned int j = slab_get_random_u32_below(i + 1);
-		unsigned int t = s->random_seq[i];
-
-		s->random_seq[i] = s->random_seq[j];
-		s->random_seq[j] = t;
+	err = cache_random_seq_create(s, count, GFP_KERNEL);
+	if (err) {
+		printk("SLUB: Unable to initialize free list for %s", s->name);
+		return err;
 	}
-	for (unsigned int i = 0; i < count; i++)
-		s->random_seq[i] *= s->size;
+	/* Transform to an offset on the set of pages */
+	if (s->random_seq) {
+		for (unsigned int i = 0; i < count; i++)
+			s->random_seq[i] *= s->size;
+	}
 	return 0;
 }
 
@@ -1747,6 +1731,13 @@ static int calculate_order(unsigned int size)
 	return -ENOSYS;
 }
 
+/**
+ * slub_calculate_order - calculate_order() for the current nr_cpu_ids
+ * (for the geometry tests)
+ * @size: slot size (s->size)
+ *
+ * Return: the slab order.
+ */
 unsigned int slub_calculate_order(unsigned int size)
 {
 	return (unsigned int)calculate_order(size);
@@ -1813,6 +1804,13 @@ static int calculate_sizes(struct kmem_cache *s)
 	return !!oo_objects(s->oo);
 }
 
+/**
+ * slub_calculate_sizes - calculate_sizes() on a cache with object_size,
+ * align, flags and ctor set (for the geometry tests)
+ * @s: the cache
+ *
+ * Return: 1, or 0 if no slab order can hold an object.
+ */
 int slub_calculate_sizes(struct kmem_cache *s)
 {
 	return calculate_sizes(s);
@@ -1932,8 +1930,7 @@ static int init_kmem_cache_nodes(struct kmem_cache *s)
 
 static void __kmem_cache_release(struct kmem_cache *s)
 {
-	free(s->random_seq);
-	s->random_seq = NULL;
+	cache_random_seq_destroy(s);
 	free(s->cpu_slab);
 	s->cpu_slab = NULL;
 	free_kmem_cache_nodes(s);
@@ -2102,8 +2099,7 @@ static void slub_kmem_cache_teardown(void)
 			__ClearPageWorkingset(page);
 			__ClearPageSlab(page);
 			mod_node_page_state(NODE_DATA(page_to_nid(page)),
-					    sc && (sc->flags & SLAB_RECLAIM_ACCOUNT) ?
-					    NR_SLAB_RECLAIMABLE_B : NR_SLAB_UNRECLAIMABLE_B,
+					    sc ? cache_vmstat_idx(sc) : NR_SLAB_UNRECLAIMABLE_B,
 					    -(long)(PAGE_SIZE << order));
 			__free_pages(page, order);
 		}
@@ -2649,18 +2645,7 @@ static long slub_attr_show(struct kmem_cache *s, const char *attr, char *buf, si
 	if (!len)
 		return -EINVAL;
 	buf[0] = '\0';
-#define FLAG_ATTR(nm, flag) \
-	if (!strcmp(attr, nm)) { emit(&e, "%d\n", !!(s->flags & (flag))); return (long)e.pos; }
-	FLAG_ATTR("cache_dma", SLAB_CACHE_DMA)
-	FLAG_ATTR("destroy_by_rcu", SLAB_TYPESAFE_BY_RCU)
-	FLAG_ATTR("hwcache_align", SLAB_HWCACHE_ALIGN)
-	FLAG_ATTR("poison", SLAB_POISON)
-	FLAG_ATTR("reclaim_account", SLAB_RECLAIM_ACCOUNT)
-	FLAG_ATTR("red_zone", SLAB_RED_ZONE)
-	FLAG_ATTR("sanity_checks", SLAB_CONSISTENCY_CHECKS)
-	FLAG_ATTR("store_user", SLAB_STORE_USER)
-	FLAG_ATTR("trace", SLAB_TRACE)
-#undef FLAG_ATTR
+	/* the SLAB_* flag files (FLAG_ATTR) are slab_common.c's slab_flag_attr_show */
 	if (!strcmp(attr, "aliases"))
 		emit(&e, "%d\n", s->refcount < 0 ? 0 : s->refcount - 1);
 	else if (!strcmp(attr, "align"))
@@ -2754,26 +2739,11 @@ static int parse_ulong(const char *buf, size_t len, unsigned long *out)
 static int slub_attr_store(struct kmem_cache *s, const char *attr, const char *buf, size_t len)
 {
 	unsigned long v;
-	const struct mmfs_slab_attr *a;
 
-	for (a = slub_attrs; a->name; a++)
-		if (!strcmp(a->name, attr))
-			break;
-	if (!a->name)
-		return -ENOENT;
-	if (!(a->mode & 0200))
-		return -EPERM;
+	/* slab_common.c found attr writable and ran shrink/validate itself */
 	if (parse_ulong(buf, len, &v))
 		return -EINVAL;
-	if (!strcmp(attr, "shrink")) {
-		if (v != 1)
-			return -EINVAL;
-		__kmem_cache_shrink(s);
-	} else if (!strcmp(attr, "validate")) {
-		if (v != 1)
-			return -EINVAL;
-		validate_slab_cache(s, NULL, NULL, NULL);
-	} else if (!strcmp(attr, "cpu_partial")) {
+	if (!strcmp(attr, "cpu_partial")) {
 		if (v > 100000)
 			return -EINVAL;
 		if (v && !kmem_cache_has_cpu_partial(s))

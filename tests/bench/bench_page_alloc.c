@@ -133,6 +133,13 @@ int main(void)
 	boot(opts);
 	pin(0);
 	printf("# pcp lock: %s\n", mmfs_pcp_uses_rseq() ? "rseq" : "xchg");
+	{
+		/* medians are only as good as the machine is quiet */
+		double la[3];
+
+		if (getloadavg(la, 3) == 3)
+			printf("# load average at start: %.2f %.2f %.2f on %ld CPUs\n", la[0], la[1], la[2], ncpu);
+	}
 
 	ours = median_pairs(0, 2000000);
 	bench_report("page_alloc_order0", ours, "mimalloc", bench_baseline("mimalloc", "aligned", 4096));

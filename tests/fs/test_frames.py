@@ -210,3 +210,46 @@ def test_free_while_pinned(mm):
         return mm.read("buddyinfo") == before
     assert wait_for(back)
     mm.validate()
+
+
+def test_killed_client_releases_everything(mm):
+    pfn = mm.alloc(1)
+    path = frame(mm, pfn)
+    child = subprocess.Popen([sys.executable, "-c",
+                              "import mmap,os,sys,time;fd=os.open(sys.argv[1],os.O_RDWR);"
+                              "m=mmap.mmap(fd,8192);m[0:4]=b'kill';fd2=os.open(sys.argv[1],os.O_RDONLY);"
+                              "print('ready',flush=True);time.sleep(60)", path],
+                             stdout=subprocess.PIPE, text=True)
+    assert child.stdout.readline().strip() == "ready"
+    assert int(os.getxattr(path, "user.mm.refcount")) == 1 + 2 * 1024
+    assert os.path.isdir(mm.p("pids/%d" % child.pid))
+    child.kill()
+    child.wait()
+    assert wait_for(lambda: os.getxattr(path, "user.mm.refcount") == b"1")
+    assert wait_for(lambda: not os.path.exists(mm.p("pids/%d" % child.pid)))
+    with open(path, "rb") as f:
+        assert f.read(4) == b"kill"                      # the store reached the arena
+    mm.validate()
+
+
+def test_change_through_object_file_reaches_frame_readers(mm):
+    """A slab page is a frame too: a write through an object file (another
+    path) is seen by readers of the frame, whose page cache is invalidated."""
+    r = mm.ok("kmalloc size=64")
+    obj = int(r["obj"], 16)
+    phys = obj - 0xffff888000000000
+    pfn = phys // PAGE
+    # the block holding the object: its head is at or below pfn
+    head = max(p for p in mm.frames() if p <= pfn)
+    off = phys - head * PAGE
+    with open(frame(mm, head), "rb") as f:
+        assert f.read()[off:off + 8] == b"\0" * 8          # kmalloc'd for a user: zeroed
+    with open(mm.p("caches/kmalloc-64/objects", r["obj"]), "r+b") as f:
+        f.write(b"coherent")
+
+    def seen():
+        with open(frame(mm, head), "rb") as f:
+            return f.read()[off:off + 8] == b"coherent"
+    assert wait_for(seen, 5)
+    mm.ok("kfree obj=%s" % r["obj"])
+    mm.validate()

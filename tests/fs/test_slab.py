@@ -136,3 +136,38 @@ def test_cache_attrs_and_dtype(mm):
     assert os.path.isdir(os.path.join(d, "objects"))
     for e in os.scandir(mm.p("caches")):
         assert e.is_dir(follow_symlinks=False) or e.is_symlink()
+
+
+def test_slab_allocator_tunables(mount_mmfs):
+    """slab=slab: slabinfo rows carry SLAB's tunables; writing
+    "NAME LIMIT BATCHCOUNT SHARED" sets them, as on the kernel."""
+    mm = mount_mmfs("slab=slab,cpus=2")
+    assert os.stat(mm.p("slabinfo")).st_mode & 0o777 == 0o600
+    assert "SLAB: " in mm.read("log")
+    rows = slabinfo_rows(mm)
+    assert rows["kmalloc-64"][5] > 0                 # limit
+    mm.write("slabinfo", "kmalloc-64 120 60 8\n")
+    limit, batch, shared = slabinfo_rows(mm)["kmalloc-64"][5:8]
+    assert (limit, batch, shared) == (120, 60, 8)
+    with pytest.raises(OSError) as ei:
+        mm.write("slabinfo", "kmalloc-64 banana\n")
+    assert ei.value.errno == errno.EINVAL
+    assert slabinfo_rows(mm)["kmalloc-64"][5:8] == [120, 60, 8]
+    r = mm.ok("kmalloc size=50")
+    assert r["cache"] == "kmalloc-64"
+    mm.ok("kfree obj=%s" % r["obj"])
+    mm.validate()
+
+
+def test_slob_has_no_slabinfo(mount_mmfs):
+    mm = mount_mmfs("slab=slob,cpus=2")
+    assert "slabinfo" not in os.listdir(mm.mnt)
+    with pytest.raises(FileNotFoundError):
+        os.stat(mm.p("slabinfo"))
+    assert os.listdir(mm.p("caches"))                # caches/ still lists every cache
+    mm.ok("kmem_cache_create name=slob_test size=40")
+    obj = mm.ok("kmem_cache_alloc name=slob_test")["obj"]
+    assert os.listdir(mm.p("caches/slob_test/objects")) == [obj]
+    mm.ok("kmem_cache_free name=slob_test obj=%s" % obj)
+    mm.ok("kmem_cache_destroy name=slob_test")
+    mm.validate()

@@ -646,7 +646,6 @@ static void test_worked_example(void **state)
 	/* put the real machine back */
 	for (int t = 0; t < MAX_NR_ZONES; t++)
 		atomic_long_set(&zone_of(0, (enum zone_type)t)->managed_pages, saved[t]);
-	mm_config_default(&mm_cfg);
 }
 
 /* ------------------------------------------------------ pcp lists */
@@ -670,15 +669,25 @@ static void test_pcp_refill_and_drain(void **state)
 	batch = pcp->batch;
 	assert_int_equal(batch, 31);
 	assert_int_equal(pcp->count, 0);
+	/* as on a CPU whose last pcp operation was a free (boot allocated
+	 * before us and left the factor raised) */
+	pcp->alloc_factor = 0;
 	pages[n++] = alloc_pages(GFP_KERNEL, 0);
 	assert_non_null(pages[0]);
 	assert_ptr_equal(page_zone(pages[0]), z);
 	/* one refill of batch pages, one handed out */
 	assert_int_equal(pcp->count, batch - 1);
 	assert_int_equal(zone_page_state(z, NR_FREE_PAGES), free0 - (unsigned long)batch);
+	assert_int_equal(pcp->alloc_factor, 1);
 	for (int i = 1; i < batch; i++)
 		pages[n++] = alloc_pages(GFP_KERNEL, 0);
 	assert_int_equal(pcp->count, 0);
+	/* allocations with no free between: the next refill doubles */
+	pages[n++] = alloc_pages(GFP_KERNEL, 0);
+	assert_int_equal(pcp->count, 2 * batch - 1);
+	assert_int_equal(pcp->alloc_factor, 2);
+	__free_pages(pages[--n], 0);
+	assert_int_equal(pcp->alloc_factor, 1);		/* a free halves it */
 	/* free many: the list never grows past high, the rest goes back */
 	for (int i = 0; i < 4000 - batch; i++) {
 		pages[n] = alloc_pages(GFP_KERNEL, 0);
@@ -722,6 +731,14 @@ static void test_pcp_refill_and_drain(void **state)
 		assert_int_equal(ev1[PGALLOC_NORMAL] - ev0[PGALLOC_NORMAL], 8);
 		assert_int_equal(ev1[PGFREE] - ev0[PGFREE], 8);
 		assert_int_equal(zone_numa_event_state(z, NUMA_HIT) - hit0, 1);
+		/* the checked entry points leave the counters exact */
+		all_vm_events(ev0);
+		assert_int_equal(mmfs_alloc_pages_checked(GFP_KERNEL, 1, 0, &p), 0);
+		all_vm_events(ev1);
+		assert_int_equal(ev1[PGALLOC_DMA + page_zonenum(p)] - ev0[PGALLOC_DMA + page_zonenum(p)], 2);
+		assert_int_equal(mmfs_free_block(page_to_pfn(p)), 0);
+		all_vm_events(ev0);
+		assert_int_equal(ev0[PGFREE] - ev1[PGFREE], 2);
 	}
 }
 
@@ -939,6 +956,25 @@ static void test_compound_and_refcounts(void **state)
 	assert_int_equal(ref, 3);
 	assert_int_equal(mmfs_put_page(page_to_pfn(head), &ref), 0);
 	assert_int_equal(ref, 2);
+	/* a pinned block: the owner's put, then nothing more from outside */
+	{
+		struct page *pinned = alloc_pages(GFP_KERNEL, 0);
+		unsigned long pp = page_to_pfn(pinned);
+
+		page_ref_add(pinned, GUP_PIN_COUNTING_BIAS);	/* as FOLL_PIN */
+		assert_int_equal(mmfs_put_page(pp, &ref), 0);
+		assert_int_equal(ref, GUP_PIN_COUNTING_BIAS);
+		assert_int_equal(mmfs_free_block(pp), -EINVAL);
+		assert_int_equal(mmfs_put_page(pp, &ref), -EINVAL);
+		assert_int_equal(mmfs_get_page(pp, &ref), 0);	/* a user ref again */
+		assert_int_equal(mmfs_put_page(pp, &ref), 0);
+		assert_int_equal(ref, GUP_PIN_COUNTING_BIAS);
+		page_ref_sub(pinned, GUP_PIN_COUNTING_BIAS - 1);	/* unpin, all but one */
+		assert_int_equal(page_ref_count(pinned), 1);
+		assert_non_null(get_page_owner(pinned));
+		put_page(pinned);			/* the last unpin frees it */
+		assert_null(get_page_owner(pinned));
+	}
 	put_page(head + 3);
 	assert_int_equal(page_ref_count(head), 1);
 	put_page(head);				/* last reference: freed */
@@ -962,8 +998,10 @@ static void test_compound_and_refcounts(void **state)
 	     pfn = mmfs_next_allocated_block(pfn + 1))
 		assert_int_not_equal(pfn, page_to_pfn(plain));
 	assert_true(unit_validate_ok());
-	assert_int_equal(mmfs_put_page(page_to_pfn(plain), &ref), 0);
-	assert_int_equal(ref, 0);
+	/* the remaining reference is the kernel's: not for outside hands */
+	assert_int_equal(mmfs_put_page(page_to_pfn(plain), &ref), -EINVAL);
+	assert_int_equal(page_ref_count(plain), 1);
+	put_page(plain);
 	assert_null(get_page_owner(plain));
 	drain_all_pages(NULL);
 	snap(z, &after);
@@ -1068,7 +1106,7 @@ static void *blocked_reader(void *arg)
 {
 	char buf[64];
 
-	*(long *)arg = mmfs_trace_read(buf, sizeof(buf), true);
+	__atomic_store_n((long *)arg, mmfs_trace_read(buf, sizeof(buf), true), __ATOMIC_RELEASE);
 	return NULL;
 }
 
@@ -1126,13 +1164,38 @@ static void test_tracepoints(void **state)
 	assert_true(n > 0);
 	buf[n] = '\0';
 	assert_non_null(strstr(buf, "page=0000000000000000 pfn=0x0 order=10"));
+	/* the zone-locked refill and the pcp drain */
+	drain_all_pages(NULL);
+	mmfs_trace_set_enabled(EV_MM_PAGE_ALLOC_ZONE_LOCKED, true);
+	mmfs_trace_set_enabled(EV_MM_PAGE_PCPU_DRAIN, true);
+	p = alloc_pages(GFP_KERNEL, 0);
+	__free_pages(p, 0);
+	drain_all_pages(NULL);
+	mmfs_trace_set_enabled(EV_MM_PAGE_ALLOC_ZONE_LOCKED, false);
+	mmfs_trace_set_enabled(EV_MM_PAGE_PCPU_DRAIN, false);
+	n = mmfs_trace_read(buf, sizeof(buf) - 1, false);
+	assert_true(n > 0);
+	buf[n] = '\0';
+	assert_non_null(strstr(buf, ": mm_page_alloc_zone_locked: page="));
+	assert_non_null(strstr(buf, " order=0 migratetype=0 percpu_refill=1\n"));
+	snprintf(want, sizeof(want), " pfn=0x%lx order=0 migratetype=0\n", page_to_pfn(p));
+	assert_non_null(strstr(buf, ": mm_page_pcpu_drain: page="));
+	assert_non_null(strstr(buf, want));
+	/* tracing_on=0 silences everything */
+	atomic_store(&tracing_on, 0);
+	mmfs_trace_set_enabled(EV_MM_PAGE_ALLOC, true);
+	p = alloc_pages(GFP_KERNEL, 0);
+	__free_pages(p, 0);
+	mmfs_trace_set_enabled(EV_MM_PAGE_ALLOC, false);
+	atomic_store(&tracing_on, 1);
+	assert_int_equal(mmfs_trace_read(buf, sizeof(buf), false), 0);
 	/* a blocked reader is woken */
 	{
 		pthread_t t;
 		long ret = 1;
 
 		pthread_create(&t, NULL, blocked_reader, &ret);
-		for (int i = 0; i < 50 && ret == 1; i++) {
+		for (int i = 0; i < 50 && __atomic_load_n(&ret, __ATOMIC_ACQUIRE) == 1; i++) {
 			struct timespec ts = { 0, 2000000 };
 
 			nanosleep(&ts, NULL);
@@ -1224,6 +1287,17 @@ static void test_lookup_and_validate(void **state)
 		assert_non_null(strstr(buf, want));
 	}
 	assert_int_equal(mmfs_lookup_pfn(0x10000, buf, sizeof(buf)), -EINVAL);	/* hole */
+	{
+		/* a boot reservation (memmap, the first page, ...) */
+		unsigned long rpfn;
+
+		for (rpfn = 0; rpfn < max_pfn; rpfn++)
+			if (pfn_valid(rpfn) && PageReserved(pfn_to_page(rpfn)))
+				break;
+		assert_true(rpfn < max_pfn);
+		assert_true(mmfs_lookup_pfn(rpfn, buf, sizeof(buf)) > 0);
+		assert_non_null(strstr(buf, "state=reserved"));
+	}
 	assert_int_equal(mmfs_lookup_pfn(max_pfn, buf, sizeof(buf)), -EINVAL);
 	{
 		int n = mmfs_lookup_addr(MMFS_PAGE_OFFSET + (page_to_pfn(p) << PAGE_SHIFT) + 5, buf, sizeof(buf));

@@ -26,10 +26,6 @@
 #include <string.h>
 #include <unistd.h>
 
-/* mm/slab.c, for tests and the daemon */
-int mmfs_slab_cache_reap_now(void);
-int mmfs_slab_reap_start(unsigned int interval_ms);
-void mmfs_slab_reap_stop(void);
 
 #define SLOB_UNIT	2
 #define SLOB_UNITS(s)	DIV_ROUND_UP(s, SLOB_UNIT)
@@ -178,11 +174,12 @@ static size_t expected_ksize(size_t size)
 			return SLOB_UNITS(size) * SLOB_UNIT;
 		return PAGE_SIZE << get_order(size);
 	}
-	if (size > KMALLOC_MAX_CACHE_SIZE)
+	/* 6.1: SLUB kmalloc-8 .. kmalloc-8k, then pages; SLAB kmalloc-32 .. kmalloc-4M */
+	if (cur == MMFS_SLUB && size > 8192)
 		return PAGE_SIZE << get_order(size);
-	if (size <= 8)
+	if (cur == MMFS_SLUB && size <= 8)
 		return 8;
-	if (size <= 16)
+	if (cur == MMFS_SLUB && size <= 16)
 		return 16;
 	if (size <= 32)
 		return 32;
@@ -235,6 +232,166 @@ static void test_kmalloc_sizes(void **state)
 	assert_true(unit_validate_ok());
 }
 
+static int collect_kmalloc(const char *name, const char *alias_of, void *arg)
+{
+	char *buf = arg;
+
+	(void)alias_of;
+	if (!strncmp(name, "kmalloc-", 8) && strncmp(name, "kmalloc-rcl-", 12)) {
+		strcat(buf, name);
+		strcat(buf, " ");
+	}
+	return 0;
+}
+
+/* The kmalloc caches each allocator has in 6.1 (include/linux/slab.h):
+ * SLUB kmalloc-8 .. kmalloc-8k (then pages), SLAB kmalloc-32 .. kmalloc-4M
+ * (sizes 1..32 all in kmalloc-32, no page path), SLOB none; newest first. */
+static void test_kmalloc_cache_range(void **state)
+{
+	static const char slub_names[] = "kmalloc-8k kmalloc-4k kmalloc-2k kmalloc-1k kmalloc-512 "
+		"kmalloc-256 kmalloc-192 kmalloc-128 kmalloc-96 kmalloc-64 kmalloc-32 kmalloc-16 kmalloc-8 ";
+	static const char slab_names[] = "kmalloc-4M kmalloc-2M kmalloc-1M kmalloc-512k kmalloc-256k "
+		"kmalloc-128k kmalloc-64k kmalloc-32k kmalloc-16k kmalloc-8k kmalloc-4k kmalloc-2k "
+		"kmalloc-1k kmalloc-512 kmalloc-256 kmalloc-192 kmalloc-96 kmalloc-64 kmalloc-32 "
+		"kmalloc-128 ";	/* INDEX_NODE's cache first (kmem_cache_init), so last here */
+	char names[2048] = "", cache[64];
+	unsigned long kaddr;
+	char err[128];
+	void *p;
+
+	(void)state;
+	mmfs_cache_for_each(collect_kmalloc, names);
+	switch (cur) {
+	case MMFS_SLUB:
+		assert_string_equal(names, slub_names);
+		assert_int_equal(KMALLOC_MAX_CACHE_SIZE, 8192);
+		assert_int_equal(KMALLOC_MIN_SIZE, 8);
+		break;
+	case MMFS_SLAB:
+		assert_string_equal(names, slab_names);
+		assert_int_equal(KMALLOC_MAX_CACHE_SIZE, KMALLOC_MAX_SIZE);
+		assert_int_equal(KMALLOC_MIN_SIZE, 32);
+		assert_true(mmfs_cache_exists("kmalloc-rcl-4M"));
+		assert_true(mmfs_cache_exists("dma-kmalloc-32"));
+		assert_false(mmfs_cache_exists("dma-kmalloc-16"));
+		break;
+	default:
+		assert_string_equal(names, "");
+		break;
+	}
+	/* the smallest sizes */
+	for (size_t sz = 1; sz <= 32; sz++) {
+		assert_int_equal(mmfs_kmalloc(sz, GFP_KERNEL, NUMA_NO_NODE, &kaddr, cache, sizeof(cache)), 0);
+		if (cur == MMFS_SLAB)
+			assert_string_equal(cache, "kmalloc-32");
+		else if (cur == MMFS_SLUB)
+			assert_string_equal(cache, sz <= 8 ? "kmalloc-8" : sz <= 16 ? "kmalloc-16" : "kmalloc-32");
+		else
+			assert_string_equal(cache, "kmalloc");
+		assert_int_equal(mmfs_kfree(kaddr, err, sizeof(err)), 0);
+	}
+	/* the largest: KMALLOC_MAX_SIZE is a slab object under SLAB only */
+	p = kmalloc(KMALLOC_MAX_SIZE, GFP_KERNEL);
+	assert_non_null(p);
+	assert_int_equal(ksize(p), KMALLOC_MAX_SIZE);
+	assert_int_equal(PageSlab(virt_to_page(p)) ? 1 : 0, cur == MMFS_SLAB);
+	if (cur == MMFS_SLAB)
+		assert_string_equal(virt_to_slab(p)->slab_cache->name, "kmalloc-4M");
+	kfree(p);
+	assert_null(kmalloc(KMALLOC_MAX_SIZE + 1, GFP_KERNEL));
+	assert_int_equal(mmfs_kmalloc(KMALLOC_MAX_SIZE, GFP_KERNEL, NUMA_NO_NODE, &kaddr, cache,
+				      sizeof(cache)), 0);
+	assert_string_equal(cache, cur == MMFS_SLAB ? "kmalloc-4M" : "");
+	assert_int_equal(mmfs_kfree(kaddr, err, sizeof(err)), 0);
+	assert_true(unit_validate_ok());
+}
+
+/* slab_common.c's shared pieces: the random object order (SLAB and SLUB),
+ * the trigger attribute parser (all three), the reaper entry points (no-ops
+ * outside SLAB). */
+static void test_common_helpers(void **state)
+{
+	struct kmem_cache k;
+	bool seen[200];
+	bool moved = false;
+
+	(void)state;
+	memset(&k, 0, sizeof(k));
+	assert_int_equal(cache_random_seq_create(&k, 1, GFP_KERNEL), 0);
+	assert_null(k.random_seq);		/* nothing to shuffle */
+	assert_int_equal(cache_random_seq_create(&k, 200, GFP_KERNEL), 0);
+#ifdef CONFIG_SLAB_FREELIST_RANDOM
+	assert_non_null(k.random_seq);
+	memset(seen, 0, sizeof(seen));
+	for (unsigned int i = 0; i < 200; i++) {
+		assert_true(k.random_seq[i] < 200);
+		assert_false(seen[k.random_seq[i]]);
+		seen[k.random_seq[i]] = true;
+		if (k.random_seq[i] != i)
+			moved = true;
+	}
+	assert_true(moved);	/* 1 in 200! to stay in order */
+	{
+		unsigned int *first = k.random_seq;
+
+		assert_int_equal(cache_random_seq_create(&k, 200, GFP_KERNEL), 0);
+		assert_ptr_equal(k.random_seq, first);	/* made once */
+	}
+#else
+	(void)seen;
+	(void)moved;
+#endif
+	cache_random_seq_destroy(&k);
+	assert_null(k.random_seq);
+
+	assert_int_equal(slab_attr_trigger_value("1", 1), 0);
+	assert_int_equal(slab_attr_trigger_value("1\n", 2), 0);
+	assert_int_equal(slab_attr_trigger_value("1\n", 0), -EINVAL);
+	assert_int_equal(slab_attr_trigger_value("2\n", 2), -EINVAL);
+	assert_int_equal(slab_attr_trigger_value("11", 2), -EINVAL);
+	assert_int_equal(slab_attr_trigger_value("1 ", 2), -EINVAL);
+	assert_int_equal(slab_attr_trigger_value("1\n\n", 3), -EINVAL);
+	assert_int_equal(slab_attr_trigger_value("yes\n", 4), -EINVAL);
+	assert_int_equal(mmfs_cache_attr_store("kmem_cache", "shrink", "1\n", 2), 0);
+	assert_int_equal(mmfs_cache_attr_store("kmem_cache", "validate", "1", 1), 0);
+	assert_int_equal(mmfs_cache_attr_store("kmem_cache", "shrink", "2\n", 2), -EINVAL);
+	assert_int_equal(mmfs_cache_attr_store("kmem_cache", "validate", "0\n", 2), -EINVAL);
+
+	/* the flag files, rendered by slab_common.c for every allocator */
+	{
+		struct kmem_cache *c = kmem_cache_create("t_flags", 40, 0,
+							 SLAB_HWCACHE_ALIGN | SLAB_RECLAIM_ACCOUNT, NULL);
+		char buf[16];
+
+		assert_non_null(c);
+		assert_int_equal(mmfs_cache_attr_show("t_flags", "hwcache_align", buf, sizeof(buf)), 2);
+		assert_string_equal(buf, "1\n");
+		assert_int_equal(mmfs_cache_attr_show("t_flags", "reclaim_account", buf, sizeof(buf)), 2);
+		assert_string_equal(buf, "1\n");
+		assert_int_equal(mmfs_cache_attr_show("t_flags", "destroy_by_rcu", buf, sizeof(buf)), 2);
+		assert_string_equal(buf, "0\n");
+		/* only the allocator's own files: SLUB's trace is no SLAB/SLOB file */
+		if (cur == MMFS_SLUB) {
+			assert_int_equal(mmfs_cache_attr_show("t_flags", "trace", buf, sizeof(buf)), 2);
+			assert_string_equal(buf, "0\n");
+		} else {
+			assert_int_equal(mmfs_cache_attr_show("t_flags", "trace", buf, sizeof(buf)), -ENOENT);
+		}
+		assert_int_equal(mmfs_cache_attr_show("t_flags", "hwcache_align", buf, 0), -EINVAL);
+		assert_int_equal(mmfs_cache_attr_store("t_flags", "hwcache_align", "1", 1), -EPERM);
+		assert_int_equal(mmfs_cache_attr_store("t_flags", "no_such_attr", "1", 1), -ENOENT);
+		kmem_cache_destroy(c);
+	}
+
+	assert_int_equal(mmfs_slab_cache_reap_now(), 0);
+	if (cur != MMFS_SLAB) {
+		assert_int_equal(mmfs_slab_reap_start(5), 0);	/* no thread: a no-op */
+		mmfs_slab_reap_stop();
+	}
+	assert_true(unit_validate_ok());
+}
+
 static void test_kzalloc_kcalloc(void **state)
 {
 	unsigned char *p = kzalloc(300, GFP_KERNEL), *q;
@@ -262,18 +419,30 @@ static void test_kmalloc_names(void **state)
 
 	(void)state;
 	assert_int_equal(mmfs_kmalloc(100, GFP_KERNEL, NUMA_NO_NODE, &kaddr, cache, sizeof(cache)), 0);
-	if (cur == MMFS_SLOB)
+	if (cur == MMFS_SLOB) {
+		/* SLOB's kmalloc heap: no cache of that name in caches/ */
 		assert_string_equal(cache, "kmalloc");
-	else
+		assert_false(mmfs_cache_exists(cache));
+	} else {
 		assert_string_equal(cache, "kmalloc-128");
-	assert_true(mmfs_cache_exists(cache));
+		assert_true(mmfs_cache_exists(cache));
+	}
+	/* a name that is no cache, or SLOB's heap: -ENOENT */
+	{
+		unsigned long k2;
+		unsigned int objsize;
+
+		assert_int_equal(mmfs_kmem_cache_alloc("kmalloc", GFP_KERNEL, NUMA_NO_NODE, &k2,
+						       &objsize), -ENOENT);
+	}
 	assert_int_equal(mmfs_ksize(kaddr, &ks), 0);
 	assert_int_equal(ks, expected_ksize(100));
 	assert_int_equal(mmfs_kfree(kaddr + 8, err, sizeof(err)), -EINVAL);	/* not the start */
 	assert_int_equal(mmfs_kfree(kaddr, err, sizeof(err)), 0);
 	assert_int_equal(mmfs_kfree(kaddr, err, sizeof(err)), -EINVAL);	/* double free */
-	/* a large one: whole pages */
+	/* a large one: whole pages (SLAB: kmalloc-32k) */
 	assert_int_equal(mmfs_kmalloc(20000, GFP_KERNEL, NUMA_NO_NODE, &kaddr, cache, sizeof(cache)), 0);
+	assert_string_equal(cache, cur == MMFS_SLAB ? "kmalloc-32k" : "");
 	assert_int_equal(mmfs_ksize(kaddr, &ks), 0);
 	assert_int_equal(ks, expected_ksize(20000));
 	assert_int_equal(mmfs_kfree(kaddr, err, sizeof(err)), 0);
@@ -530,6 +699,8 @@ static void test_cache_walk(void **state)
 	cmocka_unit_test(test_cache_lifecycle), \
 	cmocka_unit_test(test_ctor), \
 	cmocka_unit_test(test_kmalloc_sizes), \
+	cmocka_unit_test(test_kmalloc_cache_range), \
+	cmocka_unit_test(test_common_helpers), \
 	cmocka_unit_test(test_kzalloc_kcalloc), \
 	cmocka_unit_test(test_kmalloc_names), \
 	cmocka_unit_test(test_krealloc), \
@@ -631,6 +802,17 @@ static void test_kmalloc_geometry(void **state)
 		{ "kmalloc-2k", 2048,   2, 1,  24, 12, 8 },
 		{ "kmalloc-4k", 4096,   1, 1,  24, 12, 8 },
 		{ "kmalloc-8k", 8192,   1, 2,   8,  4, 0 },	/* order 1, > PAGE_SIZE: no shared */
+		/* KMALLOC_SHIFT_HIGH = 22 under SLAB: one object per slab of the
+		 * smallest order holding it; limit 8 up to 128 KiB, 1 above */
+		{ "kmalloc-16k",   16384, 1,    4, 8, 4, 0 },
+		{ "kmalloc-32k",   32768, 1,    8, 8, 4, 0 },
+		{ "kmalloc-64k",   65536, 1,   16, 8, 4, 0 },
+		{ "kmalloc-128k", 131072, 1,   32, 8, 4, 0 },
+		{ "kmalloc-256k", 262144, 1,   64, 1, 1, 0 },
+		{ "kmalloc-512k", 524288, 1,  128, 1, 1, 0 },
+		{ "kmalloc-1M",  1048576, 1,  256, 1, 1, 0 },
+		{ "kmalloc-2M",  2097152, 1,  512, 1, 1, 0 },
+		{ "kmalloc-4M",  4194304, 1, 1024, 1, 1, 0 },
 	};
 
 	(void)state;

@@ -4,7 +4,10 @@
  * a page, merging of neighbouring free blocks on free, the three free lists
  * by request size, the kmalloc header, whole pages for large kmalloc, the
  * page flags (PG_slab, PG_private = PageSlobFree while on a free list), and
- * validate catching a broken free list.
+ * validate catching a broken free list; no kmalloc caches (caches/ holds
+ * kmem_cache and the users' caches, as on a 6.1 SLOB kernel), ksize of a
+ * page-sized kmalloc without warnings, and -EINVAL for an allocation from a
+ * cache without a fixed object size.
  *
  * Each cache has its own pages (see slob.c), so a new cache starts on a
  * fresh page and placement is deterministic.
@@ -15,7 +18,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-int mmfs_slab_cache_reap_now(void);	/* mm/slab.c: SLAB only */
 
 #define SLOB_UNIT	2
 
@@ -46,15 +48,74 @@ static struct slab_object_info info_of(const void *p)
 	return info;
 }
 
+static int collect_name(const char *name, const char *alias_of, void *arg)
+{
+	char *buf = arg;
+
+	(void)alias_of;
+	strcat(buf, name);
+	strcat(buf, " ");
+	return 0;
+}
+
 static void test_booted_slob(void **state)
 {
+	char names[4096] = "", cache[64];
+	unsigned long kaddr;
+	unsigned int objsize;
+	char err[128];
+
 	(void)state;
 	assert_string_equal(mmfs_slab_allocator_name(), "SLOB");
-	assert_int_equal(mmfs_slab_cache_reap_now(), -EINVAL);
-	/* every kmalloc size class is the one kmalloc heap */
-	assert_ptr_equal(kmalloc_slab(8, GFP_KERNEL), kmalloc_slab(8192, GFP_KERNEL));
-	assert_true(mmfs_cache_exists("kmalloc"));
+	/* SLAB's reaper: harmless no-ops under SLOB */
+	assert_int_equal(mmfs_slab_cache_reap_now(), 0);
+	assert_int_equal(mmfs_slab_reap_start(10), 0);
+	mmfs_slab_reap_stop();
+	/* no kmalloc caches at all: caches/ is kmem_cache alone after boot */
+	for (int t = 0; t < NR_KMALLOC_TYPES; t++)
+		for (int i = 0; i < KMALLOC_CACHES; i++)
+			assert_null(kmalloc_caches[t][i]);
+	assert_null(kmalloc_slab(8, GFP_KERNEL));
+	mmfs_cache_for_each(collect_name, names);
+	assert_string_equal(names, "kmem_cache ");
+	assert_false(mmfs_cache_exists("kmalloc"));
 	assert_false(mmfs_cache_exists("kmalloc-64"));
+	assert_int_equal(mmfs_kmem_cache_alloc("kmalloc", GFP_KERNEL, NUMA_NO_NODE, &kaddr, &objsize),
+			 -ENOENT);
+	/* a small kmalloc block is in the kmalloc heap's pages */
+	assert_int_equal(mmfs_kmalloc(100, GFP_KERNEL, NUMA_NO_NODE, &kaddr, cache, sizeof(cache)), 0);
+	assert_string_equal(cache, "kmalloc");
+	assert_int_equal(mmfs_slab_object_at(kaddr + 10, cache, sizeof(cache), NULL, &objsize), 0);
+	assert_string_equal(cache, "kmalloc");
+	assert_int_equal(mmfs_kfree(kaddr, err, sizeof(err)), 0);
+	/* a page-sized one is plain pages */
+	assert_int_equal(mmfs_kmalloc(PAGE_SIZE, GFP_KERNEL, NUMA_NO_NODE, &kaddr, cache, sizeof(cache)), 0);
+	assert_string_equal(cache, "");
+	assert_false(PageSlab(virt_to_page(mmfs_kaddr_to_ptr(kaddr))));
+	assert_int_equal(mmfs_kfree(kaddr, err, sizeof(err)), 0);
+	assert_true(unit_validate_ok());
+}
+
+/* A cache without a fixed object size (object_size 0, as SLOB's kmalloc
+ * heap) refuses mmfs_kmem_cache_alloc with -EINVAL, not -ENOMEM. */
+static void test_alloc_objsize_zero(void **state)
+{
+	struct kmem_cache *s = kmem_cache_create("t_zero", 32, 0, 0, NULL);
+	unsigned long kaddr = 0;
+	unsigned int objsize = 0;
+
+	(void)state;
+	assert_non_null(s);
+	s->object_size = 0;
+	assert_int_equal(mmfs_kmem_cache_alloc("t_zero", GFP_KERNEL, NUMA_NO_NODE, &kaddr, &objsize),
+			 -EINVAL);
+	assert_int_equal(kaddr, 0);
+	s->object_size = 32;
+	assert_int_equal(mmfs_kmem_cache_alloc("t_zero", GFP_KERNEL, NUMA_NO_NODE, &kaddr, &objsize), 0);
+	assert_int_equal(objsize, 32);
+	kmem_cache_free(s, mmfs_kaddr_to_ptr(kaddr));
+	kmem_cache_destroy(s);
+	assert_false(mmfs_cache_exists("t_zero"));
 }
 
 /* First fit: a new cache's objects follow each other from the page start;
@@ -226,6 +287,28 @@ static void test_large_kmalloc(void **state)
 	assert_ptr_equal(big, page_of(big));
 	assert_int_equal(ksize(big), 8 * PAGE_SIZE);
 	assert_false(PageSlab(virt_to_page(big)));
+	/* 6.1: page blocks of any order are plain pages, and ksize says their size */
+	assert_false(PageSlab(virt_to_page(one)));
+	assert_false(PageSlab(virt_to_page(two)));
+	{
+		size_t len, before_len;
+		char *log = mm_log_snapshot(&before_len);
+		size_t ks;
+
+		assert_non_null(log);
+		free(log);
+		assert_int_equal(mmfs_ksize(mmfs_kaddr(one), &ks), 0);
+		assert_int_equal(ks, PAGE_SIZE);
+		assert_int_equal(mmfs_ksize(mmfs_kaddr(two), &ks), 0);
+		assert_int_equal(ks, 2 * PAGE_SIZE);
+		assert_int_equal(ksize(one), PAGE_SIZE);
+		log = mm_log_snapshot(&len);
+		assert_non_null(log);
+		assert_true(len >= before_len);
+		if (strstr(log + before_len, "WARNING"))
+			fail_msg("ksize of a SLOB page block warned:\n%s", strstr(log + before_len, "WARNING"));
+		free(log);
+	}
 	memset(one, 1, PAGE_SIZE);
 	memset(two, 2, 2 * PAGE_SIZE);
 	memset(big, 3, 20000);
@@ -292,6 +375,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_booted_slob),
+		cmocka_unit_test(test_alloc_objsize_zero),
 		cmocka_unit_test(test_first_fit),
 		cmocka_unit_test(test_aligned_fit),
 		cmocka_unit_test(test_merge_neighbours),
