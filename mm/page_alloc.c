@@ -1594,7 +1594,9 @@ static void prep_compound_page(struct page *page, unsigned int order)
 {
 	unsigned long i, nr_pages = 1UL << order;
 
-	__SetPageHead(page);
+	/* __SetPageHead; relaxed: a neighbour's free may read these flags
+	 * when it looks at this block as a possible buddy */
+	store_relaxed(&page->flags, page->flags | (1UL << PG_head));
 	for (i = 1; i < nr_pages; i++) {
 		struct page *p = page + i;
 
@@ -1675,9 +1677,8 @@ static __always_inline bool free_pages_prepare(struct page *page, unsigned int o
 	if (unlikely(order)) {
 		unsigned long i;
 
-		if (compound) {
-			__ClearPageHead(page);
-		}
+		if (compound)	/* __ClearPageHead, relaxed as in prep_compound_page */
+			store_relaxed(&page->flags, page->flags & ~(1UL << PG_head));
 		for (i = 1; i < (1UL << order); i++) {
 			struct page *p = page + i;
 
