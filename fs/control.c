@@ -203,7 +203,7 @@ static int cmd_free_pages(struct cmd_ctx *c)
 	ret = mmfs_free_block(pfn);
 	if (ret)
 		return fail(c, -ret, "free_pages pfn=0x%lx refused", pfn);
-	ublock_gone(pfn);
+	ublock_gone(pfn, fi.ts);
 	frame_changed(pfn);
 	{
 		char name[24];
@@ -480,16 +480,21 @@ static int cmd_lookup(struct cmd_ctx *c)
 	if (parse_ulong(sa ? sa : sp, &v))
 		return fail(c, EINVAL, "bad number %s", sa ? sa : sp);
 	if (sa) {
-		p = mmfs_kaddr_to_ptr(v);
-		if (!p)
-			return fail(c, EINVAL, "0x%lx is not a direct-map address", v);
-		pfn = mmfs_virt_to_pfn(p);
+		/* the direct map, or a range a subsystem owns (the pkmap window) */
+		ret = mmfs_lookup_addr(v, buf, sizeof(buf));
+		if (ret < 0) {
+			p = mmfs_kaddr_to_ptr(v);
+			if (!p)
+				return fail(c, EINVAL, "0x%lx is not a kernel address mmfs knows", v);
+			pfn = mmfs_virt_to_pfn(p);
+			return fail(c, -ret, "pfn 0x%lx has no struct page", pfn);
+		}
 	} else {
 		pfn = v;
+		ret = mmfs_lookup_pfn(pfn, buf, sizeof(buf));
+		if (ret < 0)
+			return fail(c, -ret, "pfn 0x%lx has no struct page", pfn);
 	}
-	ret = mmfs_lookup_pfn(pfn, buf, sizeof(buf));
-	if (ret < 0)
-		return fail(c, -ret, "pfn 0x%lx has no struct page", pfn);
 	n = strnlen(buf, sizeof(buf));
 	while (n && buf[n - 1] == '\n')
 		buf[--n] = 0;
@@ -499,7 +504,7 @@ static int cmd_lookup(struct cmd_ctx *c)
 		unsigned int objsize;
 
 		if (!mmfs_slab_object_at(v, cache, sizeof(cache), &start, &objsize) &&
-		    !strstr(buf, "obj="))
+		    !strstr(buf, " cache="))
 			snprintf(buf + n, sizeof(buf) - n, " cache=%s obj=0x%lx objsize=%u",
 				 cache, start, objsize);
 	}

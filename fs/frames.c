@@ -74,13 +74,19 @@ out:
 	pthread_mutex_unlock(&ublocks_lock);
 }
 
-void ublock_gone(unsigned long pfn)
+/*
+ * The owner freed the allocation (pfn, ts).  Only that record: by the time
+ * this runs the block may already be back on the free lists and handed to
+ * someone else at the same pfn (another session thread), whose record must
+ * stay.
+ */
+void ublock_gone(unsigned long pfn, uint64_t ts)
 {
 	size_t i;
 
 	pthread_mutex_lock(&ublocks_lock);
 	for (i = 0; i < nr_ublocks; i++)
-		if (ublocks[i].pfn == pfn && ublock_live(&ublocks[i]))
+		if (ublocks[i].pfn == pfn && ublocks[i].ts == ts)
 			ublocks[i].gone = true;
 	ublocks_prune();
 	pthread_mutex_unlock(&ublocks_lock);
@@ -193,6 +199,38 @@ static bool may_access(unsigned int uid, const struct frame_info *fi)
 }
 
 /* ---- open, I/O, release ---- */
+
+/*
+ * The process a request comes from.  fuse_req_ctx()->pid is the caller's
+ * thread id; an address space belongs to the thread group, as current->mm
+ * is shared by every thread of a process.  /proc/TID/status names it
+ * ("Tgid:"); a caller already gone keeps its thread id.
+ */
+static int frame_client_tgid(int tid)
+{
+	char path[64], line[128];
+	int tgid = tid;
+	FILE *f;
+
+	if (tid <= 0)
+		return tid;
+	snprintf(path, sizeof(path), "/proc/%d/status", tid);
+	f = fopen(path, "re");
+	if (!f)
+		return tid;
+	while (fgets(line, sizeof(line), f)) {
+		if (!strncmp(line, "Tgid:", 5)) {
+			int v = atoi(line + 5);
+
+			if (v > 0)
+				tgid = v;
+			break;
+		}
+	}
+	fclose(f);
+	return tgid;
+}
+
 int frames_open(fuse_req_t req, struct mmfs_fh *fh, unsigned long pfn, int flags)
 {
 	const struct fuse_ctx *ctx = fuse_req_ctx(req);
@@ -216,7 +254,8 @@ int frames_open(fuse_req_t req, struct mmfs_fh *fh, unsigned long pfn, int flags
 	}
 	snprintf(path, sizeof(path), "/frames/0x%lx", pfn);
 	mmfs_enter(req);
-	ret = mmfs_frame_map(ctx->pid, pfn, fi.order, ff->writable, true, path, &ff->m);
+	ret = mmfs_frame_map(frame_client_tgid(ctx->pid), pfn, fi.order, ff->writable, true,
+			     path, &ff->m);
 	if (ret) {
 		free(ff);
 		return ret;
@@ -332,7 +371,7 @@ int frames_unlink(fuse_req_t req, const char *name)
 	ret = mmfs_free_block(pfn);
 	if (ret)
 		return ret;
-	ublock_gone(pfn);
+	ublock_gone(pfn, fi.ts);
 	frame_changed(pfn);
 	return 0;
 }
@@ -422,7 +461,10 @@ int frames_getxattr(unsigned long pfn, const char *name, char *buf, size_t len)
 	if (!strcmp(name, "mapcount"))
 		return snprintf(buf, len, "%d", page_mapcount(page));
 	if (!strcmp(name, "pincount")) {
-		if (PageHead(page))
+		/* exact: the pin ledger, not refcount / GUP_PIN_COUNTING_BIAS */
+		if (HAVE(mmfs_page_pincount))
+			pins = mmfs_page_pincount(page);
+		else if (PageHead(page))
 			pins = compound_pincount(page);
 		else
 			pins = page_ref_count(page) / GUP_PIN_COUNTING_BIAS;

@@ -45,7 +45,7 @@ void frame_changed_kaddr(unsigned long kaddr);
 
 /* ---- blocks users allocated through control ---- */
 void ublock_add(unsigned long pfn, unsigned int order, uint64_t ts, unsigned int uid);
-void ublock_gone(unsigned long pfn);		/* the owner's reference was freed */
+void ublock_gone(unsigned long pfn, uint64_t ts);	/* that allocation's owner let go */
 bool ublock_is_gone(unsigned long pfn, uint64_t ts);
 uint64_t user_bytes(unsigned int uid);		/* held now (frames + objects) */
 

@@ -18,6 +18,7 @@
  * tracing.c).  Nothing in a handler ever blocks waiting for an event.
  */
 #include <fcntl.h>
+#include <limits.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -233,6 +234,14 @@ int main(int argc, char *argv[])
 		fuse_session_destroy(mmfs_se);
 		goto out_args;
 	}
+	/* SLAB's periodic cache_reap (REAPTIMEOUT_AC, 2 s); a no-op under
+	 * SLUB and SLOB.  mm_shutdown() stops it (slab teardown). */
+	if (HAVE(mmfs_slab_reap_start)) {
+		int r = mmfs_slab_reap_start(0);
+
+		if (r && r != -EBUSY)
+			fprintf(stderr, "mmfs: cache_reap thread: %s\n", strerror(-r));
+	}
 	{
 		size_t len = 0;
 		char *log = mm_log_snapshot(&len);
@@ -256,7 +265,9 @@ int main(int argc, char *argv[])
 	} else {
 		lc = fuse_loop_cfg_create();
 		fuse_loop_cfg_set_clone_fd(lc, opts.clone_fd);
-		fuse_loop_cfg_set_idle_threads(lc, opts.max_idle_threads);
+		/* UINT_MAX is libfuse's "unset": passing it on only logs a warning */
+		if (opts.max_idle_threads != UINT_MAX)
+			fuse_loop_cfg_set_idle_threads(lc, opts.max_idle_threads);
 		fuse_loop_cfg_set_max_threads(lc, opts.max_threads);
 		ret = fuse_session_loop_mt(mmfs_se, lc);
 		fuse_loop_cfg_destroy(lc);

@@ -339,6 +339,8 @@ static int resolve(fuse_ino_t ino, struct ninfo *ni)
 		if (!pid_exists(ni->pid))
 			return -ENOENT;
 		set_dir(ni, 0555);
+		/* a reused pid's new address space is a new inode */
+		ni->gen = HAVE(mmfs_pid_generation) ? mmfs_pid_generation(ni->pid) : 0;
 		return 0;
 	case K_PIDFILE:
 		ni->pid = (int)(p >> 8);
@@ -346,6 +348,7 @@ static int resolve(fuse_ino_t ino, struct ninfo *ni)
 		if (ni->file >= nr_pid_files || !pid_exists(ni->pid))
 			return -ENOENT;
 		ni->mode = S_IFREG | (ni->file == 2 ? 0400 : 0444);
+		ni->gen = HAVE(mmfs_pid_generation) ? mmfs_pid_generation(ni->pid) : 0;
 		return 0;
 	case K_SYSVM:
 		if (p >= (uint64_t)mmfs_nr_sysvm())

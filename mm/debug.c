@@ -504,36 +504,63 @@ int mmfs_lookup_pfn(unsigned long pfn, char *buf, size_t len)
 	return min(n, (int)len - 1);
 }
 
-int mmfs_lookup_addr(unsigned long kaddr, char *buf, size_t len)
+/* Ask each registered subsystem to describe kaddr: its text, or 0 if none claims it. */
+static int lookup_by_validators(unsigned long kaddr, char *out, size_t len)
 {
-	unsigned long pfn;
 	const struct mmfs_validator *vs[MAX_VALIDATORS];
-	int n, nv;
+	int nv;
 
-	if (!buf || !len || !mmfs_booted)
-		return -EINVAL;
-	if (kaddr >= MMFS_PAGE_OFFSET && kaddr < MMFS_PAGE_OFFSET + (1UL << 46))
-		pfn = (kaddr - MMFS_PAGE_OFFSET) >> PAGE_SHIFT;
-	else
-		return -EINVAL;
-	n = mmfs_lookup_pfn(pfn, buf, len);
-	if (n < 0)
-		return n;
 	pthread_mutex_lock(&validators_lock);
 	nv = nr_validators;
 	memcpy(vs, validators, sizeof(vs[0]) * (size_t)nv);
 	pthread_mutex_unlock(&validators_lock);
 	for (int i = 0; i < nv; i++) {
-		char more[512];
 		int m;
 
 		if (!vs[i]->lookup)
 			continue;
-		m = vs[i]->lookup(kaddr, more, sizeof(more));
-		if (m > 0) {
+		m = vs[i]->lookup(kaddr, out, len);
+		if (m > 0)
+			return min(m, (int)len - 1);
+	}
+	return 0;
+}
+
+int mmfs_lookup_addr(unsigned long kaddr, char *buf, size_t len)
+{
+	char more[512];
+	unsigned long pfn;
+	const char *p;
+	int n, m;
+
+	if (!buf || !len || !mmfs_booted)
+		return -EINVAL;
+	if (kaddr >= MMFS_PAGE_OFFSET && kaddr < MMFS_PAGE_OFFSET + (1UL << 46)) {
+		pfn = (kaddr - MMFS_PAGE_OFFSET) >> PAGE_SHIFT;
+		n = mmfs_lookup_pfn(pfn, buf, len);
+		if (n < 0)
+			return n;
+		m = lookup_by_validators(kaddr, more, sizeof(more));
+		if (m > 0)
 			n += snprintf(buf + n, len - (size_t)n, " %s", more);
-			break;
+		return min(n, (int)len - 1);
+	}
+	/*
+	 * MMFS: outside the direct map (the pkmap window) only the subsystem
+	 * that owns the range can say what the address is; when it names the
+	 * page behind it ("pfn=0x..."), describe that page first.
+	 */
+	m = lookup_by_validators(kaddr, more, sizeof(more));
+	if (m <= 0)
+		return -EINVAL;
+	p = strstr(more, "pfn=0x");
+	if (p) {
+		pfn = strtoul(p + 6, NULL, 16);
+		n = mmfs_lookup_pfn(pfn, buf, len);
+		if (n >= 0) {
+			n += snprintf(buf + n, len - (size_t)n, " %s", more);
+			return min(n, (int)len - 1);
 		}
 	}
-	return min(n, (int)len - 1);
+	return snprintf(buf, len, "%s", more) >= (int)len ? (int)len - 1 : m;
 }

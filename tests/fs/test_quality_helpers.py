@@ -237,3 +237,14 @@ if __name__ == "__main__":
     for r in res:
         for e in r["errors"]:
             print("error", e)
+
+
+def umount_checked(m):
+    """Unmount now and require exit status 0; on failure show the
+    sanitizer report itself (the fixture shows only the last lines)."""
+    rc = m.umount()
+    if rc != 0:
+        err = m.stderr()
+        i = max(err.find("ERROR: AddressSanitizer"), err.find("ERROR: LeakSanitizer"),
+                err.find("runtime error:"), err.find("WARNING: ThreadSanitizer"))
+        raise AssertionError("daemon exit status %r:\n%s" % (rc, err[max(i - 200, 0):][:12000]))

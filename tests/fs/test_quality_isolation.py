@@ -213,7 +213,7 @@ def test_user_limit(mount_mmfs, users):
     pfn = kvs(res[0][1])["pfn"]
     res = agent(A, m.mnt, [["ctl", "free_pages pfn=" + pfn], ["ctl", "alloc_pages order=8"]])
     assert [r[0] for r in res] == [0, 0], res
-    # root is a user too, but an order above the limit must fail for a user
+    # a single request larger than the whole limit fails too
     res = agent(A, m.mnt, [["ctl", "alloc_pages order=9"]])
     assert res[0][0] == errno.ENOMEM
     for b in user_blocks(m):

@@ -144,12 +144,15 @@ static void kunmap_all(void)
 	free(t);
 }
 
+static struct mmfs_fh root_fh;
+
 static void release_all(void)
 {
 	unsigned long pfn;
 	char err[256];
 	int id;
 
+	fake_ctx.uid = fake_ctx.gid = 0;
 	kunmap_all();
 	/* objects users hold, cache by cache (id -1: large kmalloc) */
 	for (id = -1; id < 4096; id++) {
@@ -185,9 +188,14 @@ static void release_all(void)
 		if (!po || po->kind != MMFS_OWNER_USER)
 			continue;
 		if (!po->owner_dropped) {
-			if (mmfs_free_block(pfn))
-				FZ_BUG("release: free_block 0x%lx refused", pfn);
-			ublock_gone(pfn);
+			/* through control, as root: the daemon's own bookkeeping */
+			char line[64];
+			int n = snprintf(line, sizeof(line), "free_pages pfn=0x%lx\n", pfn);
+
+			if (control_write((fuse_req_t)&fake_ctx, &root_fh, line, (size_t)n))
+				FZ_BUG("release: %.*s refused: %.*s", n - 1, line, (int)root_fh.len,
+				       root_fh.buf);
+			root_fh.len = 0;
 		}
 		while (get_page_owner(pfn_to_page(pfn)) && !mmfs_put_page(pfn, &ref) && ref > 0)
 			;
@@ -209,6 +217,9 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	if (mm_boot(&cfg, err, sizeof(err)))
 		FZ_BUG("boot failed: %s", err);
 	mmfs_user_limit = 16 << 20;
+	root_fh.type = FH_CONTROL;
+	pthread_mutex_init(&root_fh.lock, NULL);
+	INIT_LIST_HEAD(&root_fh.all);
 	fake_ctx.pid = getpid();
 	mmfs_cache_for_each(note_cache, NULL);
 	drain_all_pages(NULL);
