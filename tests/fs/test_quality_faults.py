@@ -145,7 +145,8 @@ def test_fail_page_alloc_enomem_nothing_leaks(mount_mmfs, slab):
 
 
 def test_fail_page_alloc_times_and_interval(mm):
-    """times=N fails exactly N allocations; interval=N only every Nth."""
+    """times=N fails exactly N allocations; interval=N only every Nth;
+    space=N lets N bytes through first (lib/fault-inject.c should_fail)."""
     mm.ok("drain_all_pages")
     set_fail(mm, 100, interval=1, times=2)
     res = [ctl(mm.mnt, "alloc_pages order=3")[0] for _ in range(4)]
@@ -156,6 +157,10 @@ def test_fail_page_alloc_times_and_interval(mm):
     set_fail(mm, 100, interval=3, times=-1)
     res = [ctl(mm.mnt, "alloc_pages order=3")[0] for _ in range(6)]
     assert res.count(errno.ENOMEM) == 2 and res.count(0) == 4, res
+    # space=N: the first N bytes of requests pass, then failures begin
+    set_fail(mm, 100, interval=1, times=-1, space=3 * 4096)
+    res = [ctl(mm.mnt, "alloc_pages order=0")[0] for _ in range(4)]
+    assert res == [0, 0, errno.ENOMEM, errno.ENOMEM], res
     set_fail(mm, 0)
     for pfn in (b[0] for b in user_blocks(mm)):
         mm.free(pfn)
