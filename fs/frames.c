@@ -234,8 +234,8 @@ static int frame_client_tgid(int tid)
 int frames_open(fuse_req_t req, struct mmfs_fh *fh, unsigned long pfn, int flags)
 {
 	const struct fuse_ctx *ctx = fuse_req_ctx(req);
+	struct frame_info fi, now;
 	struct frame_fh *ff;
-	struct frame_info fi;
 	char path[40];
 	int ret;
 
@@ -256,6 +256,18 @@ int frames_open(fuse_req_t req, struct mmfs_fh *fh, unsigned long pfn, int flags
 	mmfs_enter(req);
 	ret = mmfs_frame_map(frame_client_tgid(ctx->pid), pfn, fi.order, ff->writable, true,
 			     path, &ff->m);
+	/*
+	 * Another session thread may have freed the block since frame_get(),
+	 * and its pfn may already be someone else's (a page table, a slab).
+	 * Now that the pin holds whatever is there, keep the mapping only if
+	 * it is still the same allocation.
+	 */
+	if (!ret && (!frame_get(pfn, &now) || now.ts != fi.ts || now.order != fi.order)) {
+		mmfs_frame_unmap(ff->m);
+		ret = -ENOENT;
+	} else if (ret == -EINVAL && !frame_get(pfn, &now)) {
+		ret = -ENOENT;			/* freed under us */
+	}
 	if (ret) {
 		free(ff);
 		return ret;

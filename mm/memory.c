@@ -5,8 +5,9 @@
  *
  * Every table is one page from the buddy allocator (GFP_PGTABLE_USER),
  * marked PageTable, owned "pgtable:PID" in page_owner and counted in
- * NR_PAGETABLE.  page->pt_nr_used counts the table's non-none entries, so
- * a table is freed as soon as it is empty (free_pgtables after a zap).
+ * NR_PAGETABLE.  page->pt_nr_used counts the table's non-none entries;
+ * free_pgtables after a zap frees the tables that lie wholly between the
+ * neighbouring VMAs (the kernel's floor/ceiling rule) and are empty.
  *
  * Walkers have the kernel's shape: one function per level, a
  * `next = pmd_addr_end(addr, end)` loop, -ENOMEM when a table page cannot
@@ -22,10 +23,12 @@
  *   swaps one pte under mmap_lock read + mmfs_ptl (below).
  *   Lockless walkers (gup fast) are fenced by mm->gup_fast_active: a table
  *   page is unlinked first and freed only when no walker is in flight
- *   (tlb_remove_table_sync_one).
+ *   (tlb_remove_table_sync_one).  mmap_lock is writer-fair like the
+ *   kernel's rwsem (pgtable_types.h: mmap_init_lock).
  */
 #include "pgtable_types.h"
 #include "highmem.h"
+#include <sched.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -101,9 +104,17 @@ void *mmfs_pgtable_alloc(struct mm_struct *mm, int level, unsigned long addr)
 /* Wait until no lockless walker can still be reading an unlinked table. */
 static void tlb_remove_table_sync_one(struct mm_struct *mm)
 {
-	/* a full barrier after the unlink (the IPI's role), then wait */
-	while (atomic_fetch_add_explicit(&mm->gup_fast_active.counter, 0, memory_order_seq_cst))
-		__builtin_ia32_pause();
+	unsigned int spins = 0;
+
+	/* a full barrier after the unlink (the IPI's role), then wait; a
+	 * walker can be preempted mid-walk (more threads than cores), so
+	 * give it the CPU instead of spinning against it */
+	while (atomic_fetch_add_explicit(&mm->gup_fast_active.counter, 0, memory_order_seq_cst)) {
+		if (++spins < 64)
+			__builtin_ia32_pause();
+		else
+			sched_yield();
+	}
 }
 
 /**
@@ -750,11 +761,28 @@ void unmap_vmas(struct vm_area_struct *vma, unsigned long start, unsigned long e
 /* ------------------------------------------------------- free_pgtables */
 
 /*
- * MMFS: the kernel frees the tables wholly inside [floor, ceiling) by
- * address arithmetic; we know each table's live entries (pt_nr_used), so
- * a table inside [addr, end) is freed exactly when it is empty.  Same
- * walk, same result for non-overlapping VMAs.
+ * The kernel's free_pgd_range: a table is freed when the whole span it
+ * covers lies inside [floor, ceiling) -- the gap between the neighbouring
+ * VMAs, so no other VMA can have entries in it (ceiling 0 means the top of
+ * the address space).  MMFS: each table also knows its live entries
+ * (pt_nr_used) and is freed only when it is empty as well; for a zapped VMA
+ * between its real neighbours the two rules agree, and callers that pass
+ * floor = ceiling = 0 (remap_pfn_range's error path) are safe too.
  */
+static inline bool pt_span_free(unsigned long start, unsigned long end, unsigned long mask,
+				unsigned long floor, unsigned long ceiling)
+{
+	start &= mask;
+	if (start < floor)
+		return false;
+	if (ceiling) {
+		ceiling &= mask;
+		if (!ceiling)
+			return false;
+	}
+	return !(end - 1 > ceiling - 1);
+}
+
 static void free_pte_range(struct mm_struct *mm, pmd_t *pmd)
 {
 	pte_t *table = pt_table_ptr(pmd_val(pmdp_get(pmd)));
@@ -766,10 +794,11 @@ static void free_pte_range(struct mm_struct *mm, pmd_t *pmd)
 	mmfs_pgtable_free(mm, table);
 }
 
-static void free_pmd_range(struct mm_struct *mm, pud_t *pud, unsigned long addr, unsigned long end)
+static void free_pmd_range(struct mm_struct *mm, pud_t *pud, unsigned long addr, unsigned long end,
+			   unsigned long floor, unsigned long ceiling)
 {
+	unsigned long next, start = addr;
 	pmd_t *pmd = pmd_offset(pud, addr), *table;
-	unsigned long next;
 
 	do {
 		pmd_t v = pmdp_get(pmd);
@@ -779,6 +808,9 @@ static void free_pmd_range(struct mm_struct *mm, pud_t *pud, unsigned long addr,
 			continue;
 		free_pte_range(mm, pmd);
 	} while (pmd++, addr = next, addr != end);
+
+	if (!pt_span_free(start, end, PUD_MASK, floor, ceiling))
+		return;
 	table = pt_table_ptr(pud_val(pudp_get(pud)));
 	if (pt_page(table)->pt_nr_used)
 		return;
@@ -787,10 +819,11 @@ static void free_pmd_range(struct mm_struct *mm, pud_t *pud, unsigned long addr,
 	mmfs_pgtable_free(mm, table);
 }
 
-static void free_pud_range(struct mm_struct *mm, p4d_t *p4d, unsigned long addr, unsigned long end)
+static void free_pud_range(struct mm_struct *mm, p4d_t *p4d, unsigned long addr, unsigned long end,
+			   unsigned long floor, unsigned long ceiling)
 {
+	unsigned long next, start = addr;
 	pud_t *pud = pud_offset(p4d, addr), *table;
-	unsigned long next;
 
 	do {
 		pud_t v = pudp_get(pud);
@@ -798,8 +831,11 @@ static void free_pud_range(struct mm_struct *mm, p4d_t *p4d, unsigned long addr,
 		next = pud_addr_end(addr, end);
 		if (pud_none(v) || pud_leaf(v))
 			continue;
-		free_pmd_range(mm, pud, addr, next);
+		free_pmd_range(mm, pud, addr, next, floor, ceiling);
 	} while (pud++, addr = next, addr != end);
+
+	if (!pt_span_free(start, end, P4D_MASK, floor, ceiling))
+		return;
 	table = pt_table_ptr(p4d_val(p4dp_get(p4d)));
 	if (pt_page(table)->pt_nr_used)
 		return;
@@ -808,19 +844,20 @@ static void free_pud_range(struct mm_struct *mm, p4d_t *p4d, unsigned long addr,
 	mmfs_pgtable_free(mm, table);
 }
 
-static void free_p4d_range(struct mm_struct *mm, pgd_t *pgd, unsigned long addr, unsigned long end)
+static void free_p4d_range(struct mm_struct *mm, pgd_t *pgd, unsigned long addr, unsigned long end,
+			   unsigned long floor, unsigned long ceiling)
 {
+	unsigned long next, start = addr;
 	p4d_t *p4d = p4d_offset(pgd, addr);
-	unsigned long next;
 
 	do {
 		next = p4d_addr_end(addr, end);
 		if (p4d_none(p4dp_get(p4d)))
 			continue;
-		free_pud_range(mm, p4d, addr, next);
+		free_pud_range(mm, p4d, addr, next, floor, ceiling);
 	} while (p4d++, addr = next, addr != end);
 #if CONFIG_PGTABLE_LEVELS == 5
-	{
+	if (pt_span_free(start, end, PGDIR_MASK, floor, ceiling)) {
 		p4d_t *table = pt_table_ptr(pgd_val(pgdp_get(pgd)));
 
 		if (pt_page(table)->pt_nr_used)
@@ -829,16 +866,20 @@ static void free_p4d_range(struct mm_struct *mm, pgd_t *pgd, unsigned long addr,
 		pt_dec_used(pgd);
 		mmfs_pgtable_free(mm, table);
 	}
+#else
+	(void)start;
 #endif
 }
 
 /**
- * free_pgd_range - free the empty table pages under [addr, end)
+ * free_pgd_range - free the page tables of [addr, end) that no VMA needs
  * @mm: the address space
  * @addr: first address
  * @end: first address after
- * @floor: unused (see the MMFS note above)
- * @ceiling: unused
+ * @floor: the end of the VMA below (FIRST_USER_ADDRESS if none): tables
+ *	reaching below it are kept
+ * @ceiling: the start of the VMA above (0 = top of the address space):
+ *	tables reaching above it are kept
  *
  * Context: mmap_lock held for write, after the range was zapped.
  */
@@ -848,24 +889,38 @@ void free_pgd_range(struct mm_struct *mm, unsigned long addr, unsigned long end,
 	unsigned long next;
 	pgd_t *pgd;
 
-	(void)floor;
-	(void)ceiling;
 	if (!mm->pgd || addr >= end)
+		return;
+	/* the kernel's trimming: only pte tables wholly in [floor, ceiling) */
+	addr &= PMD_MASK;
+	if (addr < floor) {
+		addr += PMD_SIZE;
+		if (!addr)
+			return;
+	}
+	if (ceiling) {
+		ceiling &= PMD_MASK;
+		if (!ceiling)
+			return;
+	}
+	if (end - 1 > ceiling - 1)
+		end -= PMD_SIZE;
+	if (addr > end - 1)
 		return;
 	pgd = pgd_offset(mm, addr);
 	do {
 		next = pgd_addr_end(addr, end);
 		if (pgd_none(pgdp_get(pgd)))
 			continue;
-		free_p4d_range(mm, pgd, addr, next);
+		free_p4d_range(mm, pgd, addr, next, floor, ceiling);
 	} while (pgd++, addr = next, addr != end);
 }
 
 /**
- * free_pgtables - free the page tables a zapped VMA leaves empty
+ * free_pgtables - free the page tables a zapped VMA leaves unused
  * @vma: the VMA (already zapped)
- * @floor: @ceiling: as the kernel passes them (see the MMFS note above:
- * emptiness decides, so they are not needed)
+ * @floor: prev ? prev->vm_end : FIRST_USER_ADDRESS
+ * @ceiling: next ? next->vm_start : USER_PGTABLES_CEILING (0)
  *
  * Context: mmap_lock held for write.
  */

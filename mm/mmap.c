@@ -487,7 +487,7 @@ struct mm_struct *mm_alloc(int pid)
 	if (!mm)
 		return NULL;
 	mm->pid = pid;
-	pthread_rwlock_init(&mm->mmap_lock, NULL);
+	mmap_init_lock(mm);
 	INIT_LIST_HEAD(&mm->mm_list);
 	INIT_LIST_HEAD(&mm->mappings);
 	mm->task_size = TASK_SIZE;
@@ -661,11 +661,13 @@ int mmfs_vma_create(struct mm_struct *mm, unsigned long addr, unsigned long len,
 void mmfs_vma_destroy(struct vm_area_struct *vma)
 {
 	struct mm_struct *mm = vma->vm_mm;
-	struct vm_area_struct *next;
+	struct vm_area_struct *prev = find_vma_prev_end(mm, vma->vm_start);
+	struct vm_area_struct *next = vma_next(mm, vma);
 
 	unmap_vmas(vma, vma->vm_start, vma->vm_end);
-	free_pgtables(vma, FIRST_USER_ADDRESS, 0);
-	next = vma_next(mm, vma);
+	/* unmap_region: only the tables between the neighbours may go */
+	free_pgtables(vma, prev ? prev->vm_end : FIRST_USER_ADDRESS,
+		      next ? next->vm_start : USER_PGTABLES_CEILING);
 	mm->mm_rb = avl_erase(mm->mm_rb, vma);
 	if (next) {
 		next->vm_rb[3] = (void *)(uintptr_t)(vgap(next) + vgap(vma) +

@@ -64,6 +64,7 @@
 #define TASK_SIZE_MAX	((1UL << 47) - PAGE_SIZE)	/* 0x7ffffffff000 */
 #define TASK_SIZE	TASK_SIZE_MAX
 #define FIRST_USER_ADDRESS	0UL
+#define USER_PGTABLES_CEILING	0UL			/* free_pgtables: the top */
 #define mmap_min_addr	65536UL				/* vm.mmap_min_addr default */
 
 /* ---- entry bits (asm/pgtable_types.h) ---- */
@@ -242,6 +243,22 @@ struct mm_struct {
 	struct list_head mappings;	/* struct mmfs_mapping of this mm */
 };
 
+/*
+ * mmap_lock is an rwsem in the kernel: once a writer waits, new readers
+ * queue behind it.  glibc's default rwlock prefers readers, so a steady
+ * stream of readers (frame reads of many threads of one process) could keep
+ * a writer (open/release of a frame) out forever; ask for the rwsem's
+ * fairness.  Not recursive: a thread never takes mmap_lock twice.
+ */
+static inline void mmap_init_lock(struct mm_struct *mm)
+{
+	pthread_rwlockattr_t attr;
+
+	pthread_rwlockattr_init(&attr);
+	pthread_rwlockattr_setkind_np(&attr, PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP);
+	pthread_rwlock_init(&mm->mmap_lock, &attr);
+	pthread_rwlockattr_destroy(&attr);
+}
 static inline void mmap_read_lock(struct mm_struct *mm) { pthread_rwlock_rdlock(&mm->mmap_lock); }
 static inline void mmap_read_unlock(struct mm_struct *mm) { pthread_rwlock_unlock(&mm->mmap_lock); }
 static inline void mmap_write_lock(struct mm_struct *mm) { pthread_rwlock_wrlock(&mm->mmap_lock); }

@@ -371,3 +371,20 @@ def test_concurrent_writes_to_one_control_fd(mm):
         assert lines.count("ok") == sum(1 for g, _ in verdicts if g)
         assert all(l == "ok" or l.startswith("error EINVAL: unknown command") for l in lines), \
             [l for l in lines if l != "ok"][:3]
+
+
+def test_read_control_before_any_write(mount_mmfs):
+    """A read with no reply pending returns nothing (and the daemon must
+    survive it: under UBSan a memcpy from the NULL buffer aborts it)."""
+    from test_quality_helpers import umount_checked
+    m = mount_mmfs("cpus=2,mem=64M")
+    fd = m.ctl_open()
+    try:
+        assert os.read(fd, 4096) == b""
+        assert os.read(fd, 1) == b""
+        os.write(fd, b"validate\n")
+        assert os.read(fd, 4096) == b"ok\n"
+        assert os.read(fd, 4096) == b""
+    finally:
+        os.close(fd)
+    umount_checked(m)

@@ -5,7 +5,9 @@
  * table pages allocated and freed with exact NR_PAGETABLE counts, every
  * level of the walk, huge pmd/pud leaves, aligned and unaligned remaps,
  * the COW vm_pgoff rule, maps/smaps/status/pagemap text, free while pinned,
- * pid reuse, release_all, the VMA tree and the top-down search.
+ * pid reuse, release_all, the VMA tree and the top-down search,
+ * free_pgtables between neighbours (floor/ceiling), and threads mapping and
+ * unmapping frames of one address space at once (the threads=multi hang).
  */
 #include "unit_common.h"
 #include "pgtable_types.h"
@@ -14,6 +16,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <pthread.h>
+#include <time.h>
 
 #define BOOT_OPTS	"mem=64M"
 #define SHARED_RW	(VM_READ | VM_WRITE | VM_SHARED | VM_MAYREAD | VM_MAYWRITE | VM_MAYSHARE)
@@ -738,6 +742,194 @@ static void test_topdown_random(void **state)
 	mmfs_mm_put(mm);
 }
 
+/*
+ * free_pgtables between neighbours (unmap_region's floor/ceiling): a table
+ * that also covers a neighbouring VMA stays even when the zapped VMA leaves
+ * it empty; it goes with the last VMA that covers it.
+ */
+static void test_free_pgtables_floor_ceiling(void **state)
+{
+	const unsigned long base = 0x40000000UL;	/* 1 GiB aligned: own pud entry */
+	struct vm_area_struct *a, *b;
+	struct mm_struct *mm;
+	long before = nr_pagetable(), with_tables;
+
+	(void)state;
+	mm = mm_with_vma(4020, base, PAGE_SIZE, PRIVATE_RW, &a);
+	mmap_write_lock(mm);
+	assert_int_equal(mmfs_vma_create(mm, base + 2 * PAGE_SIZE, PAGE_SIZE, PRIVATE_RW, "/b", &b), 0);
+	/* fault in A only: B shares A's pte, pmd and pud tables but has no entry */
+	assert_int_equal(handle_mm_fault(a, base, 1), 0);
+	mmap_write_unlock(mm);
+	with_tables = nr_pagetable();
+	assert_int_equal(with_tables, before + 1 + P4D_TABLES + 3);	/* pgd (+p4d) pud pmd pte */
+	assert_true(unit_validate_ok());
+
+	drop_vma(mm, a);			/* ceiling = b->vm_start: the shared tables stay */
+	assert_int_equal(nr_pagetable(), with_tables);
+	assert_true(unit_validate_ok());
+	drop_vma(mm, b);			/* nothing around any more: all but the pgd go */
+	assert_int_equal(nr_pagetable(), before + 1);
+	assert_true(unit_validate_ok());
+	mmfs_mm_put(mm);
+	assert_int_equal(nr_pagetable(), before);
+	assert_true(unit_validate_ok());
+}
+
+/*
+ * Regression (threads=multi hang): many threads of one client mapping and
+ * unmapping frames of the same address space at once -- open and release
+ * racing on one mm -- while a lockless GUP walker keeps running on another
+ * VMA of it and readers render maps/status and copy through the walk.
+ * Bounded: every thread stops after a fixed number of rounds, and a
+ * watchdog turns a hang into a failure.
+ */
+#define RACE_PID	4030
+#define RACE_THREADS	4
+#define RACE_ROUNDS	1500
+#define RACE_ANON	0x20000000UL
+
+struct frame_race {
+	struct page *blocks[6];
+	unsigned int orders[6];
+	struct mm_struct *mm;		/* the client's address space (held) */
+	atomic_int stop;
+	atomic_long rounds, pins, errors;
+};
+
+struct frame_race_arg {
+	struct frame_race *r;
+	int idx;
+};
+
+static void *frame_race_mapper(void *arg)
+{
+	struct frame_race *r = ((struct frame_race_arg *)arg)->r;
+	int idx = ((struct frame_race_arg *)arg)->idx, round;
+	unsigned int seed = (unsigned int)idx * 7919u + 1;
+	uint64_t off = 64 + (uint64_t)idx * 16;		/* this thread's bytes in every block */
+
+	for (round = 0; round < RACE_ROUNDS; round++) {
+		struct mmfs_mapping *m[3];
+		int n = 1 + (int)(rand_r(&seed) % 3), i;
+
+		for (i = 0; i < n; i++) {
+			int b = (int)(rand_r(&seed) % 6);
+			unsigned long pfn = page_to_pfn(r->blocks[b]);
+			char tag[8], back[8];
+
+			if (mmfs_frame_map(RACE_PID, pfn, r->orders[b], true, true, "/frames/race", &m[i])) {
+				atomic_fetch_add(&r->errors, 1);
+				n = i;
+				break;
+			}
+			snprintf(tag, sizeof(tag), "%d%06d", idx, round % 1000000);
+			if (mmfs_mapping_access(m[i], off, tag, 8, true) != 8 ||
+			    mmfs_mapping_access(m[i], off, back, 8, false) != 8 ||
+			    memcmp(tag, back, 8))
+				atomic_fetch_add(&r->errors, 1);
+		}
+		if (round % 16 == 0) {
+			size_t len;
+			char *t = mmfs_pid_maps(RACE_PID, &len);
+
+			free(t);
+			t = mmfs_pid_status(RACE_PID, &len);
+			free(t);
+		}
+		for (i = n - 1; i >= 0; i--)
+			mmfs_frame_unmap(m[i]);
+		atomic_fetch_add(&r->rounds, 1);
+	}
+	return NULL;
+}
+
+static void *frame_race_walker(void *arg)
+{
+	struct frame_race *r = arg;
+	struct page *pages[8];
+
+	while (!atomic_load(&r->stop)) {
+		int n = pin_user_pages_fast(r->mm, RACE_ANON, 8, FOLL_WRITE, pages);
+
+		if (n > 0) {
+			atomic_fetch_add(&r->pins, n);
+			unpin_user_pages(pages, (unsigned long)n);
+		}
+	}
+	return NULL;
+}
+
+static void test_frame_map_threads_same_pid(void **state)
+{
+	static const unsigned int orders[6] = { 0, 0, 1, 2, 0, 3 };
+	struct frame_race r = { 0 };
+	struct frame_race_arg args[RACE_THREADS];
+	struct vm_area_struct *anon;
+	struct page *pages[8];
+	pthread_t mappers[RACE_THREADS], walker;
+	struct timespec deadline;
+	long base = nr_pagetable();
+	int i;
+
+	(void)state;
+	for (i = 0; i < 6; i++) {
+		r.orders[i] = orders[i];
+		r.blocks[i] = alloc_pages(GFP_KERNEL, orders[i]);
+		assert_non_null(r.blocks[i]);
+	}
+	/* the client's mm, with an anonymous VMA for the lockless walker */
+	r.mm = mm_with_vma(RACE_PID, RACE_ANON, 8 * PAGE_SIZE, PRIVATE_RW, &anon);
+	mmap_read_lock(r.mm);		/* fault them in: the walker's fast path then pins */
+	assert_int_equal(get_user_pages(r.mm, RACE_ANON, 8, FOLL_WRITE, pages), 8);
+	mmap_read_unlock(r.mm);
+	for (i = 0; i < 8; i++)
+		put_page(pages[i]);
+	assert_int_equal(pthread_create(&walker, NULL, frame_race_walker, &r), 0);
+	for (i = 0; i < RACE_THREADS; i++) {
+		args[i] = (struct frame_race_arg){ &r, i };
+		assert_int_equal(pthread_create(&mappers[i], NULL, frame_race_mapper, &args[i]), 0);
+	}
+
+	clock_gettime(CLOCK_REALTIME, &deadline);
+	deadline.tv_sec += 60;
+	for (i = 0; i < RACE_THREADS; i++) {
+		if (pthread_timedjoin_np(mappers[i], NULL, &deadline)) {
+			/* a hang: fail loudly instead of blocking the suite */
+			fprintf(stderr, "test_frame_map_threads_same_pid: mapper %d hung after %ld rounds\n",
+				i, atomic_load(&r.rounds));
+			abort();
+		}
+	}
+	atomic_store(&r.stop, 1);
+	assert_int_equal(pthread_timedjoin_np(walker, NULL, &deadline), 0);
+
+	assert_int_equal(atomic_load(&r.errors), 0);
+	assert_int_equal(atomic_load(&r.rounds), RACE_THREADS * RACE_ROUNDS);
+	assert_true(atomic_load(&r.pins) > 0);
+	/* every frame mapping is gone: the anon VMA alone is left */
+	{
+		size_t len;
+		char *maps = mmfs_pid_maps(RACE_PID, &len);
+
+		assert_non_null(maps);
+		assert_null(strstr(maps, "/frames/race"));
+		free(maps);
+	}
+	for (i = 0; i < 6; i++) {
+		assert_int_equal(mmfs_page_pincount(r.blocks[i]), 0);
+		assert_int_equal(page_ref_count(r.blocks[i]), 1);
+	}
+	assert_true(unit_validate_ok());
+	drop_vma(r.mm, anon);
+	mmfs_mm_put(r.mm);
+	assert_false(mmfs_pid_exists(RACE_PID));
+	assert_int_equal(nr_pagetable(), base);
+	for (i = 0; i < 6; i++)
+		__free_pages(r.blocks[i], orders[i]);
+	assert_true(unit_validate_ok());
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -755,6 +947,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_lookup_pgtable_page, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_vma_tree_and_topdown, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_topdown_random, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_free_pgtables_floor_ceiling, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_frame_map_threads_same_pid, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
