@@ -328,19 +328,30 @@ enum zone_type gfp_zone(gfp_t flags)
 	return __gfp_zone(flags);
 }
 
+/*
+ * The kernel only VM_WARN_ONs __GFP_MOVABLE|__GFP_RECLAIMABLE together and
+ * yields MIGRATE_HIGHATOMIC, whose order-0 pcp index is another order's
+ * list.  MMFS: internal callers (slab: a SLAB_RECLAIM_ACCOUNT cache asked
+ * for __GFP_MOVABLE) must not corrupt the pcp lists, so the combination is
+ * served as MIGRATE_RECLAIMABLE; the checked entry points still refuse it
+ * (gfp_check).
+ */
+static __always_inline int __gfp_migratetype(gfp_t gfp)
+{
+	int mt;
+
+	if (unlikely(page_group_by_mobility_disabled))
+		return MIGRATE_UNMOVABLE;
+	mt = (int)((gfp & GFP_MOVABLE_MASK) >> GFP_MOVABLE_SHIFT);
+	if (unlikely(mt >= MIGRATE_PCPTYPES))
+		mt = MIGRATE_RECLAIMABLE;
+	return mt;
+}
+
 /** gfp_migratetype - the migratetype an allocation with @gfp wants */
 int gfp_migratetype(gfp_t gfp)
 {
-	if (unlikely(page_group_by_mobility_disabled))
-		return MIGRATE_UNMOVABLE;
-	return (int)((gfp & GFP_MOVABLE_MASK) >> GFP_MOVABLE_SHIFT);
-}
-
-static __always_inline int __gfp_migratetype(gfp_t gfp)
-{
-	if (unlikely(page_group_by_mobility_disabled))
-		return MIGRATE_UNMOVABLE;
-	return (int)((gfp & GFP_MOVABLE_MASK) >> GFP_MOVABLE_SHIFT);
+	return __gfp_migratetype(gfp);
 }
 
 /* ====================================================== pageblock flags */
@@ -1614,12 +1625,13 @@ static void prep_compound_page(struct page *page, unsigned int order)
 static __always_inline void post_alloc_hook(struct page *page, unsigned int order, gfp_t gfp_flags)
 {
 	bool init = !want_init_on_free() && want_init_on_alloc(gfp_flags);
+	unsigned long pfn = page_to_pfn(page);
 
 	page->private = 0;
 	init_page_count(page);
 	if (init)
-		kernel_init_pages(page, page_to_pfn(page), 1 << order);
-	__set_page_owner(page, order, gfp_flags);
+		kernel_init_pages(page, pfn, 1 << order);
+	__set_page_owner_pfn(pfn, order, gfp_flags);
 }
 
 static __always_inline void prep_new_page(struct page *page, unsigned int order, gfp_t gfp_flags,
@@ -1663,7 +1675,8 @@ static __always_inline const char *page_bad_reason(const struct page *page, unsi
  * free_pages_prepare - check and clean a block on its way back.  Returns
  * false (and leaks the block, as the kernel does) when a page is bad.
  */
-static __always_inline bool free_pages_prepare(struct page *page, unsigned int order, fpi_t fpi_flags)
+static __always_inline bool free_pages_prepare_pfn(struct page *page, unsigned long pfn,
+						   unsigned int order, fpi_t fpi_flags)
 {
 	int bad = 0;
 	bool compound = PageHead(page);
@@ -1713,10 +1726,15 @@ static __always_inline bool free_pages_prepare(struct page *page, unsigned int o
 	if (unlikely(bad))
 		return false;
 	store_relaxed(&page->flags, page->flags & ~PAGE_FLAGS_CHECK_AT_PREP);
-	__reset_page_owner(page, order);
+	__reset_page_owner_pfn(pfn, order);
 	if (want_init_on_free())
-		kernel_init_pages(page, page_to_pfn(page), 1 << order);
+		kernel_init_pages(page, pfn, 1 << order);
 	return true;
+}
+
+static __always_inline bool free_pages_prepare(struct page *page, unsigned int order, fpi_t fpi_flags)
+{
+	return free_pages_prepare_pfn(page, page_to_pfn(page), order, fpi_flags);
 }
 
 static void free_one_page(struct zone *zone, struct page *page, unsigned long pfn,
@@ -1757,7 +1775,7 @@ static int nr_pcp_free(struct per_cpu_pages *pcp, int batch, int high, bool free
 	return batch;
 }
 
-static int nr_pcp_high(struct per_cpu_pages *pcp, struct zone *zone, int batch, bool free_high)
+static __always_inline int nr_pcp_high(struct per_cpu_pages *pcp, struct zone *zone, int batch, bool free_high)
 {
 	int high, high_min, high_max;
 
@@ -1839,7 +1857,7 @@ static __always_inline void free_unref_page(struct page *page, unsigned int orde
 	int migratetype, pcpmigratetype;
 	unsigned int cpu;
 
-	if (!free_pages_prepare(page, order, FPI_NONE))
+	if (!free_pages_prepare_pfn(page, pfn, order, FPI_NONE))
 		return;
 	migratetype = pcpmigratetype = get_pfnblock_migratetype(page, pfn);
 	set_pcppage_migratetype(page, migratetype);
@@ -1991,8 +2009,9 @@ static __always_inline unsigned int alloc_flags_nofragment(const struct zoneref 
 	return alloc_flags | ALLOC_NOFRAGMENT;
 }
 
-static struct page *get_page_from_freelist(gfp_t gfp_mask, unsigned int order, int alloc_flags,
-					   const struct alloc_context *ac)
+static __always_inline struct page *__get_page_from_freelist(gfp_t gfp_mask, unsigned int order,
+							     int alloc_flags,
+							     const struct alloc_context *ac)
 {
 	struct zoneref *z;
 	struct zone *zone;
@@ -2051,6 +2070,20 @@ try_this_zone:
 		goto retry;
 	}
 	return NULL;
+}
+
+/*
+ * MMFS: get_page_from_freelist is the inline body above, instantiated
+ * twice: here, out of line, for the slow path and high orders, and inside
+ * __alloc_pages with order a constant 0, so that the order-0 fast path has
+ * order_to_pindex, the watermark's order test, prep_compound_page and the
+ * "<< order" of the counters folded away at compile time.  Same code, same
+ * semantics; only the compiler sees a constant.
+ */
+static noinline struct page *get_page_from_freelist(gfp_t gfp_mask, unsigned int order, int alloc_flags,
+						    const struct alloc_context *ac)
+{
+	return __get_page_from_freelist(gfp_mask, order, alloc_flags, ac);
 }
 
 static unsigned int gfp_to_alloc_flags(gfp_t gfp_mask, unsigned int order)
@@ -2370,8 +2403,11 @@ struct page *__alloc_pages(gfp_t gfp, unsigned int order, int preferred_nid,
 	}
 	alloc_flags |= alloc_flags_nofragment(ac.preferred_zoneref, gfp);
 
-	/* First allocation attempt */
-	page = get_page_from_freelist(gfp, order, (int)alloc_flags, &ac);
+	/* First allocation attempt (order 0: the constant-folded instance) */
+	if (likely(order == 0))
+		page = __get_page_from_freelist(gfp, 0, (int)alloc_flags, &ac);
+	else
+		page = get_page_from_freelist(gfp, order, (int)alloc_flags, &ac);
 	if (likely(page))
 		goto out;
 	ac.spread_dirty_pages = false;
@@ -2421,8 +2457,13 @@ unsigned long get_zeroed_page(gfp_t gfp_mask)
  */
 void __free_pages(struct page *page, unsigned int order)
 {
-	if (put_page_testzero(page))
-		free_the_page(page, order);
+	if (put_page_testzero(page)) {
+		/* MMFS: order 0 as a constant, as in __alloc_pages */
+		if (likely(order == 0))
+			free_unref_page(page, 0);
+		else
+			free_the_page(page, order);
+	}
 }
 
 void free_pages(unsigned long addr, unsigned int order)

@@ -15,6 +15,19 @@
 extern struct page_owner **mmfs_po_section;	/* [mmfs_po_nr_sections], NULL = no RAM */
 extern unsigned long mmfs_po_nr_sections;
 extern uint64_t mmfs_po_wall_at_boot;		/* CLOCK_REALTIME_COARSE at ktime 0 */
+/* MMFS: the vDSO's clock_gettime, called without glibc's wrapper (NULL:
+ * not found or not sane at page_ext_init; then glibc's clock_gettime) */
+extern int (*mmfs_po_vdso_gettime)(clockid_t, struct timespec *);
+
+static __always_inline void po_clock_coarse(struct timespec *now)
+{
+	int (*fn)(clockid_t, struct timespec *) = mmfs_po_vdso_gettime;
+
+	if (likely(fn))
+		fn(CLOCK_REALTIME_COARSE, now);
+	else
+		clock_gettime(CLOCK_REALTIME_COARSE, now);
+}
 
 static __always_inline struct page_owner *__pfn_owner(unsigned long pfn)
 {
@@ -25,15 +38,16 @@ static __always_inline struct page_owner *__pfn_owner(unsigned long pfn)
 	return &mmfs_po_section[sec][pfn & (PAGES_PER_SECTION - 1)];
 }
 
-static __always_inline void __set_page_owner(struct page *page, unsigned int order, gfp_t gfp)
+/* MMFS: the _pfn forms take the pfn the allocator has already computed */
+static __always_inline void __set_page_owner_pfn(unsigned long pfn, unsigned int order, gfp_t gfp)
 {
-	struct page_owner *po = __pfn_owner(page_to_pfn(page));
+	struct page_owner *po = __pfn_owner(pfn);
 	struct timespec now;
 	uint64_t wall, ts;
 
 	if (unlikely(!po))
 		return;
-	clock_gettime(CLOCK_REALTIME_COARSE, &now);
+	po_clock_coarse(&now);
 	wall = (uint64_t)now.tv_sec * 1000000000ull + (uint64_t)now.tv_nsec;
 	po->wall_ns = wall;
 	ts = wall > mmfs_po_wall_at_boot ? wall - mmfs_po_wall_at_boot : 0;
@@ -56,15 +70,25 @@ static __always_inline void __set_page_owner(struct page *page, unsigned int ord
 	__atomic_store_n(&po->live, 1, __ATOMIC_RELEASE);
 }
 
-static __always_inline void __reset_page_owner(struct page *page, unsigned int order)
+static __always_inline void __set_page_owner(struct page *page, unsigned int order, gfp_t gfp)
 {
-	struct page_owner *po = __pfn_owner(page_to_pfn(page));
+	__set_page_owner_pfn(page_to_pfn(page), order, gfp);
+}
+
+static __always_inline void __reset_page_owner_pfn(unsigned long pfn, unsigned int order)
+{
+	struct page_owner *po = __pfn_owner(pfn);
 
 	if (unlikely(!po))
 		return;
 	__atomic_store_n(&po->live, 0, __ATOMIC_RELEASE);
 	__atomic_store_n(&po->order, (short)-1, __ATOMIC_RELAXED);
 	po->fs_private = NULL;
+}
+
+static __always_inline void __reset_page_owner(struct page *page, unsigned int order)
+{
+	__reset_page_owner_pfn(page_to_pfn(page), order);
 }
 
 #endif /* MMFS_PAGE_OWNER_H */
