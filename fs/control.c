@@ -724,7 +724,7 @@ void control_read(fuse_req_t req, struct mmfs_fh *fh, size_t size)
 			n = k;
 	}
 	out = malloc(n ? n : 1);
-	if (out) {
+	if (out && n) {		/* nothing pending: buf may still be NULL */
 		memcpy(out, fh->buf, n);
 		memmove(fh->buf, fh->buf + n, fh->len - n);
 		fh->len -= n;

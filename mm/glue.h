@@ -26,8 +26,25 @@
 #define ____cacheline_aligned __attribute__((aligned(64)))
 #define L1_CACHE_BYTES	64
 
-#define READ_ONCE(x)	(*(const volatile __typeof__(x) *)&(x))
-#define WRITE_ONCE(x, v) (*(volatile __typeof__(x) *)&(x) = (v))
+/* ThreadSanitizer builds: gcc defines __SANITIZE_THREAD__, clang has the feature */
+#if defined(__SANITIZE_THREAD__)
+#define MMFS_TSAN 1
+#elif defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+#define MMFS_TSAN 1
+#endif
+#endif
+#ifndef MMFS_TSAN
+#define MMFS_TSAN 0
+#endif
+
+/*
+ * READ_ONCE/WRITE_ONCE mark the kernel's deliberate lockless accesses: here
+ * relaxed atomics (the same single mov on x86), so ThreadSanitizer sees them
+ * as the intended races they are.  Scalars and pointers only.
+ */
+#define READ_ONCE(x)	__atomic_load_n(&(x), __ATOMIC_RELAXED)
+#define WRITE_ONCE(x, v) __atomic_store_n(&(x), (v), __ATOMIC_RELAXED)
 #define BUILD_BUG_ON(c)	_Static_assert(!(c), #c)
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 

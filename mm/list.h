@@ -8,16 +8,16 @@ struct list_head { struct list_head *next, *prev; };
 
 #define LIST_HEAD_INIT(name) { &(name), &(name) }
 #define LIST_HEAD(name) struct list_head name = LIST_HEAD_INIT(name)
-static inline void INIT_LIST_HEAD(struct list_head *l) { l->next = l; l->prev = l; }
+static inline void INIT_LIST_HEAD(struct list_head *l) { WRITE_ONCE(l->next, l); l->prev = l; }
 static inline void __list_add(struct list_head *n, struct list_head *prev, struct list_head *next)
-{ next->prev = n; n->next = next; n->prev = prev; prev->next = n; }
+{ next->prev = n; WRITE_ONCE(n->next, next); n->prev = prev; WRITE_ONCE(prev->next, n); }
 static inline void list_add(struct list_head *n, struct list_head *head) { __list_add(n, head, head->next); }
 static inline void list_add_tail(struct list_head *n, struct list_head *head) { __list_add(n, head->prev, head); }
-static inline void __list_del(struct list_head *prev, struct list_head *next) { next->prev = prev; prev->next = next; }
+static inline void __list_del(struct list_head *prev, struct list_head *next) { next->prev = prev; WRITE_ONCE(prev->next, next); }
 #define LIST_POISON1 ((struct list_head *)0x100)
 #define LIST_POISON2 ((struct list_head *)0x122)
 static inline void list_del(struct list_head *e)
-{ __list_del(e->prev, e->next); e->next = LIST_POISON1; e->prev = LIST_POISON2; }
+{ __list_del(e->prev, e->next); WRITE_ONCE(e->next, LIST_POISON1); e->prev = LIST_POISON2; }
 static inline void list_del_init(struct list_head *e) { __list_del(e->prev, e->next); INIT_LIST_HEAD(e); }
 static inline void list_move(struct list_head *e, struct list_head *head) { __list_del(e->prev, e->next); list_add(e, head); }
 static inline void list_move_tail(struct list_head *e, struct list_head *head) { __list_del(e->prev, e->next); list_add_tail(e, head); }

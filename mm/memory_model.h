@@ -82,7 +82,7 @@ static __always_inline unsigned long sparse_encode_mem_map(struct page *map, uns
 static __always_inline struct page *__section_mem_map_addr(const struct mem_section *s)
 { return (struct page *)(s->section_mem_map & SECTION_MAP_MASK); }
 static __always_inline unsigned long page_to_section(const struct page *p)
-{ return (p->flags >> SECTIONS_PGSHIFT) & SECTIONS_MASK; }
+{ return (READ_ONCE(p->flags) >> SECTIONS_PGSHIFT) & SECTIONS_MASK; }
 static __always_inline void set_page_section(struct page *p, unsigned long sec)
 {
 	p->flags &= ~(SECTIONS_MASK << SECTIONS_PGSHIFT);
@@ -133,7 +133,7 @@ static __always_inline bool pfn_valid(unsigned long pfn)
 /** page_address - host address of a lowmem page, NULL for ZONE_HIGHMEM */
 static __always_inline void *page_address(const struct page *page)
 {
-	if (unlikely(((page->flags >> (64 - 3)) & 7) == ZONE_HIGHMEM))
+	if (unlikely(((READ_ONCE(page->flags) >> (64 - 3)) & 7) == ZONE_HIGHMEM))
 		return NULL;
 	return mmfs_arena_base + ((uint64_t)page_to_pfn(page) << PAGE_SHIFT);
 }

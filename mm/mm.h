@@ -137,9 +137,9 @@ enum pageflags {
 #define NODES_PGSHIFT	(ZONES_PGSHIFT - NODES_SHIFT)
 
 #define __PAGEFLAG(Name, bit) \
-static inline bool Page##Name(const struct page *p) { return (p->flags >> (bit)) & 1; } \
-static inline void __SetPage##Name(struct page *p) { p->flags |= 1UL << (bit); } \
-static inline void __ClearPage##Name(struct page *p) { p->flags &= ~(1UL << (bit)); } \
+static inline bool Page##Name(const struct page *p) { return (READ_ONCE(p->flags) >> (bit)) & 1; } \
+static inline void __SetPage##Name(struct page *p) { WRITE_ONCE(p->flags, READ_ONCE(p->flags) | 1UL << (bit)); } \
+static inline void __ClearPage##Name(struct page *p) { WRITE_ONCE(p->flags, READ_ONCE(p->flags) & ~(1UL << (bit))); } \
 static inline void SetPage##Name(struct page *p) { __atomic_fetch_or(&p->flags, 1UL << (bit), __ATOMIC_RELAXED); } \
 static inline void ClearPage##Name(struct page *p) { __atomic_fetch_and(&p->flags, ~(1UL << (bit)), __ATOMIC_RELAXED); }
 __PAGEFLAG(Locked, PG_locked)
@@ -157,7 +157,7 @@ __PAGEFLAG(OwnerPriv1, PG_owner_priv_1)
 
 #define PAGE_TYPE_OPS(Name, flag) \
 static inline bool Page##Name(const struct page *p) \
-{ return (p->page_type & (PAGE_TYPE_BASE | (flag))) == PAGE_TYPE_BASE; } \
+{ return (READ_ONCE(p->page_type) & (PAGE_TYPE_BASE | (flag))) == PAGE_TYPE_BASE; } \
 static inline void __SetPage##Name(struct page *p) { p->page_type &= ~(flag); } \
 static inline void __ClearPage##Name(struct page *p) { p->page_type |= (flag); }
 PAGE_TYPE_OPS(Buddy, PG_buddy)
@@ -176,9 +176,9 @@ static inline struct page *compound_head(const struct page *p)
 static inline unsigned int compound_order(const struct page *p)
 { return PageHead(p) ? p[1].compound_order : 0; }
 static inline enum zone_type page_zonenum(const struct page *p)
-{ return (enum zone_type)((p->flags >> ZONES_PGSHIFT) & ((1UL << ZONES_SHIFT) - 1)); }
+{ return (enum zone_type)((READ_ONCE(p->flags) >> ZONES_PGSHIFT) & ((1UL << ZONES_SHIFT) - 1)); }
 static inline int page_to_nid(const struct page *p)
-{ return (int)((p->flags >> NODES_PGSHIFT) & ((1UL << NODES_SHIFT) - 1)); }
+{ return (int)((READ_ONCE(p->flags) >> NODES_PGSHIFT) & ((1UL << NODES_SHIFT) - 1)); }
 static inline struct zone *page_zone(const struct page *p)
 { return &NODE_DATA(page_to_nid(p))->node_zones[page_zonenum(p)]; }
 static inline void set_page_links(struct page *p, enum zone_type zone, int nid)

@@ -441,11 +441,6 @@ void set_pageblock_migratetype(struct page *page, int migratetype)
  */
 #define load_relaxed(p)		__atomic_load_n((p), __ATOMIC_RELAXED)
 #define store_relaxed(p, v)	__atomic_store_n((p), (v), __ATOMIC_RELAXED)
-#ifdef __SANITIZE_THREAD__
-#define MMFS_TSAN	1
-#else
-#define MMFS_TSAN	0
-#endif
 
 static __always_inline unsigned int buddy_order(const struct page *page)
 { return (unsigned int)page->private; }

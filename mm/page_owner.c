@@ -90,7 +90,7 @@ static void po_clock_init(void)
 	struct timespec a, b, c;
 
 	mmfs_po_vdso_gettime = NULL;
-#ifdef __SANITIZE_THREAD__
+#if MMFS_TSAN
 	return;		/* keep the call where ThreadSanitizer's interceptor sees it */
 #endif
 	fn = (int (*)(clockid_t, struct timespec *))vdso_sym("__vdso_clock_gettime");

@@ -195,6 +195,18 @@ static __always_inline void set_freepointer(const struct kmem_cache *s, void *ob
 	*(unsigned long *)ptr_addr = freelist_ptr_encode(s, fp, ptr_addr);
 }
 
+/*
+ * slab->objects never changes, but it shares a word with inuse/frozen, which
+ * other CPUs update locklessly: read it from one snapshot of the word.
+ */
+static inline unsigned int slab_objects_once(const struct slab *slab)
+{
+	struct slab snap;
+
+	snap.counters = READ_ONCE(slab->counters);
+	return snap.objects;
+}
+
 /* Is object NULL or the start of an object slot of slab? */
 static inline bool check_valid_pointer(const struct kmem_cache *s, const struct slab *slab,
 				       void *object)
@@ -205,7 +217,7 @@ static inline bool check_valid_pointer(const struct kmem_cache *s, const struct 
 		return true;
 	base = slab_address(slab);
 	object = restore_red_left(s, object);
-	if ((char *)object < base || (char *)object >= base + slab->objects * s->size ||
+	if ((char *)object < base || (char *)object >= base + slab_objects_once(slab) * s->size ||
 	    ((char *)object - base) % s->size)
 		return false;
 	return true;
@@ -238,9 +250,10 @@ static inline bool slab_update_freelist(struct kmem_cache *s, struct slab *slab,
 	bool ret = false;
 
 	slab_lock(slab);
-	if (slab->freelist == freelist_old && slab->counters == counters_old) {
-		slab->freelist = freelist_new;
-		slab->counters = counters_new;
+	if (READ_ONCE(slab->freelist) == freelist_old &&
+	    READ_ONCE(slab->counters) == counters_old) {
+		WRITE_ONCE(slab->freelist, freelist_new);
+		WRITE_ONCE(slab->counters, counters_new);
 		ret = true;
 	}
 	slab_unlock(slab);
@@ -265,7 +278,7 @@ static inline void slab_clear_node_partial(struct slab *slab)
 
 static inline void __add_partial(struct kmem_cache_node *n, struct slab *slab, int tail)
 {
-	n->nr_partial++;
+	WRITE_ONCE(n->nr_partial, n->nr_partial + 1);
 	if (tail == DEACTIVATE_TO_TAIL)
 		list_add_tail(&slab->slab_list, &n->partial);
 	else
@@ -284,7 +297,7 @@ static inline void remove_partial(struct kmem_cache_node *n, struct slab *slab)
 	lockdep_assert_held(&n->list_lock);
 	list_del(&slab->slab_list);
 	slab_clear_node_partial(slab);
-	n->nr_partial--;
+	WRITE_ONCE(n->nr_partial, n->nr_partial - 1);
 }
 
 /* Full slabs are tracked for debug caches only (MMFS: any debug flag, so
@@ -989,7 +1002,7 @@ static void __free_slab(struct kmem_cache *s, struct slab *slab)
 	slab->freelist = NULL;
 	slab->counters = 0;
 	INIT_LIST_HEAD(&slab->slab_list);
-	__ClearPageWorkingset(page);
+	ClearPageWorkingset(page);
 	__ClearPageSlab(page);
 	unaccount_slab(slab, order, s);
 	__free_pages(page, (unsigned int)order);
@@ -1161,7 +1174,10 @@ static void __put_partials(struct kmem_cache *s, struct slab *partial_slab)
 			n = n2;
 			spin_lock(&n->list_lock);
 		}
-		if (unlikely(!slab->inuse && n->nr_partial >= s->min_partial)) {
+		struct slab snap;
+
+		snap.counters = READ_ONCE(slab->counters);
+		if (unlikely(!snap.inuse && n->nr_partial >= s->min_partial)) {
 			slab->next = slab_to_discard;
 			slab_to_discard = slab;
 		} else {
@@ -1198,8 +1214,8 @@ static void put_cpu_partial(struct kmem_cache *s, struct slab *slab, int drain)
 		}
 	}
 	slabs++;
-	slab->slabs = slabs;
-	slab->next = oldslab;
+	WRITE_ONCE(slab->slabs, slabs);
+	WRITE_ONCE(slab->next, oldslab);	/* the compound_head word: read locklessly */
 	c->partial = slab;
 	spin_unlock(&c->lock);
 	if (slab_to_unfreeze)
@@ -1228,7 +1244,7 @@ static inline void *get_freelist(struct kmem_cache *s, struct slab *slab)
 		freelist = READ_ONCE(slab->freelist);
 		counters = READ_ONCE(slab->counters);
 		new.counters = counters;
-		new.inuse = slab->objects;
+		new.inuse = new.objects;	/* objects never changes: read from the snapshot */
 		new.frozen = freelist != NULL;
 	} while (!slab_update_freelist(s, slab, freelist, counters, NULL, new.counters));
 	return freelist;
@@ -1245,7 +1261,7 @@ static inline void *freeze_slab(struct kmem_cache *s, struct slab *slab)
 		freelist = READ_ONCE(slab->freelist);
 		counters = READ_ONCE(slab->counters);
 		new.counters = counters;
-		new.inuse = slab->objects;
+		new.inuse = new.objects;	/* objects never changes: read from the snapshot */
 		new.frozen = 1;
 	} while (!slab_update_freelist(s, slab, freelist, counters, NULL, new.counters));
 	return freelist;
@@ -1271,7 +1287,7 @@ static void deactivate_slab(struct kmem_cache *s, struct slab *slab, void *freel
 	freelist_iter = freelist;
 	while (freelist_iter) {
 		nextfree = get_freepointer(s, freelist_iter);
-		if (unlikely(!check_valid_pointer(s, slab, nextfree) || free_delta > (int)slab->objects)) {
+		if (unlikely(!check_valid_pointer(s, slab, nextfree) || free_delta > (int)slab_objects_once(slab))) {
 			object_err(s, slab, freelist_iter, "Freechain corrupt");
 			set_freepointer(s, freelist_iter, NULL);
 			slab_fix(s, "Isolate corrupted freechain");

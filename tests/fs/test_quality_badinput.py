@@ -388,3 +388,23 @@ def test_read_control_before_any_write(mount_mmfs):
     finally:
         os.close(fd)
     umount_checked(m)
+
+
+@pytest.mark.parametrize("slab", ["slub", "slab", "slob"])
+def test_cache_alloc_gfp_against_cache_flags(mount_mmfs, slab):
+    """A valid gfp (GFP_KERNEL|__GFP_MOVABLE) on a SLAB_RECLAIM_ACCOUNT cache:
+    the slab's page request would carry MOVABLE|RECLAIMABLE, a combination
+    the page allocator refuses (SPEC §4: bad gfp is EINVAL).  Whether the
+    object is refused or allocated, the page allocator must stay sound."""
+    m = mount_mmfs("cpus=2,mem=64M,slab=" + slab)
+    m.ok("kmem_cache_create name=rcl size=100 flags=SLAB_RECLAIM_ACCOUNT")
+    for gfp in ("GFP_KERNEL|__GFP_MOVABLE", "GFP_HIGHUSER_MOVABLE"):
+        e, r = ctl(m.mnt, "kmem_cache_alloc name=rcl gfp=" + gfp)
+        assert e in (0, errno.EINVAL), (gfp, e, r)
+        if e == 0:
+            m.ok("kmem_cache_free name=rcl obj=" + r.split()[1].split("=")[1])
+        m.validate()
+    m.ok("kmem_cache_destroy name=rcl")
+    m.ok("drain_all_pages")
+    m.validate()
+    assert not accounting_errors(m)

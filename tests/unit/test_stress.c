@@ -20,7 +20,7 @@
 #include <sched.h>
 #include <sys/rseq.h>
 
-#ifdef __SANITIZE_THREAD__
+#if MMFS_TSAN
 #define STRESS_TSAN	1	/* page_alloc.c keeps the xchg pcp lock under TSan */
 #else
 #define STRESS_TSAN	0
