@@ -21,6 +21,8 @@ cd "$(dirname "$0")/.."
 PREFIX=${QUALITY_PREFIX:-build}
 STAGES=${QUALITY_STAGES:-asan tsan fuzz}
 FUZZ_SECONDS=${FUZZ_SECONDS:-60}
+# a fixed seed keeps a CI run reproducible; FUZZ_SEED=0 lets libFuzzer pick one
+FUZZ_SEED=${FUZZ_SEED:-1}
 JOBS=${JOBS:-$(nproc)}
 PY=/usr/bin/python3
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:halt_on_error=1
@@ -144,6 +146,7 @@ if want fuzz; then
 			[ -f tests/fuzz/${t#fuzz_}.dict ] && dict=(-dict=tests/fuzz/${t#fuzz_}.dict)
 			fuzz_one() {
 				"$B/tests/fuzz/$t" -max_total_time="$FUZZ_SECONDS" -timeout=25 \
+					-seed="$FUZZ_SEED" \
 					-rss_limit_mb=2048 -print_final_stats=1 "${dict[@]}" \
 					-artifact_prefix="$work/" "$work" "$seed" \
 					> "$work.log" 2>&1
