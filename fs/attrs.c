@@ -15,10 +15,6 @@
 
 static char *node_show(const void *ctx, const char *name, size_t *len)
 {
-	if (!HAVE(proc_node_render)) {
-		errno = ENOSYS;
-		return NULL;
-	}
 	return proc_node_render(CTX_NID(ctx), name, len);
 }
 
@@ -31,10 +27,6 @@ const int nr_node_attrs = ARRAY_SIZE(node_attrs);
 
 static char *zone_show(const void *ctx, const char *name, size_t *len)
 {
-	if (!HAVE(proc_zone_render)) {
-		errno = ENOSYS;
-		return NULL;
-	}
 	return proc_zone_render(CTX_NID(ctx), CTX_ZONE(ctx), name, len);
 }
 
@@ -52,50 +44,14 @@ const struct attr_row zone_attrs[] = {
 const int nr_zone_attrs = ARRAY_SIZE(zone_attrs);
 
 /* ---- sys/kernel/fail_page_alloc (lib/fault-inject.c debugfs files) ---- */
-static atomic_int *fail_field(const char *name)
-{
-	if (!strcmp(name, "probability"))
-		return &fail_page_alloc.probability;
-	if (!strcmp(name, "interval"))
-		return &fail_page_alloc.interval;
-	if (!strcmp(name, "times"))
-		return &fail_page_alloc.times;
-	if (!strcmp(name, "space"))
-		return &fail_page_alloc.space;
-	return NULL;
-}
-
 static char *fail_show(const void *ctx, const char *name, size_t *len)
 {
-	char tmp[32];
-	atomic_int *f;
-
-	if (HAVE(proc_failattr_show))
-		return proc_failattr_show(name, len);
-	f = fail_field(name);
-	if (!f) {
-		errno = ENOENT;
-		return NULL;
-	}
-	snprintf(tmp, sizeof(tmp), "%d\n", atomic_load(f));
-	return mmfs_strdup_len(tmp, len);
+	return proc_failattr_show(name, len);
 }
 
 static int fail_store(const void *ctx, const char *name, const char *buf, size_t len)
 {
-	atomic_int *f;
-	long v;
-
-	if (HAVE(proc_failattr_store))
-		return proc_failattr_store(name, buf, len);
-	f = fail_field(name);
-	if (!f)
-		return -ENOENT;
-	if (parse_long_str(buf, len, &v) || v < -1 || v > INT32_MAX ||
-	    (!strcmp(name, "probability") && (v < 0 || v > 100)))
-		return -EINVAL;
-	atomic_store(f, (int)v);
-	return 0;
+	return proc_failattr_store(name, buf, len);
 }
 
 const struct attr_row fail_attrs[] = {
@@ -106,22 +62,10 @@ const struct attr_row fail_attrs[] = {
 };
 const int nr_fail_attrs = ARRAY_SIZE(fail_attrs);
 
-/* ---- sys/vm ---- */
-static const char * const sysvm_fallback[] = {
-	"min_free_kbytes", "watermark_scale_factor", "watermark_boost_factor",
-	"lowmem_reserve_ratio", "percpu_pagelist_high_fraction", "drop_caches",
-	"compact_memory", NULL
-};
-
+/* ---- sys/vm: the names and formats are fs/proc.c's sysctl table ---- */
 const char * const *mmfs_sysvm_names(void)
 {
-	if (HAVE(proc_sysvm_names)) {
-		const char * const *n = proc_sysvm_names();
-
-		if (n)
-			return n;
-	}
-	return sysvm_fallback;
+	return proc_sysvm_names();
 }
 
 int mmfs_nr_sysvm(void)
@@ -136,17 +80,11 @@ int mmfs_nr_sysvm(void)
 
 char *mmfs_sysvm_show(const char *name, size_t *len)
 {
-	if (!HAVE(proc_sysvm_show)) {
-		errno = ENOSYS;
-		return NULL;
-	}
 	return proc_sysvm_show(name, len);
 }
 
 int mmfs_sysvm_store(const char *name, const char *buf, size_t len)
 {
-	if (!HAVE(proc_sysvm_store))
-		return -ENOSYS;
 	return proc_sysvm_store(name, buf, len);
 }
 
@@ -156,30 +94,19 @@ char *mmfs_top_render(const char *name, size_t *len)
 	if (!strcmp(name, "log"))
 		return mm_log_snapshot(len);
 	if (!strcmp(name, "slabinfo")) {
-		int err = -ENOSYS;
-		char *t = NULL;
+		int err = 0;
+		char *t = mmfs_slabinfo_render(len, &err);
 
-		if (HAVE(mmfs_slabinfo_render))
-			t = mmfs_slabinfo_render(len, &err);
 		if (!t)
 			errno = -err;
 		return t;
 	}
 	if (!strcmp(name, "pkmap")) {
-		char *t;
+		char *t = mmfs_pkmap_render(len);
 
-		if (!HAVE(mmfs_pkmap_render)) {
-			errno = ENOSYS;
-			return NULL;
-		}
-		t = mmfs_pkmap_render(len);
 		if (!t && !errno)
 			errno = ENOMEM;
 		return t;
-	}
-	if (!HAVE(proc_render)) {
-		errno = ENOSYS;
-		return NULL;
 	}
 	return proc_render(name, len);
 }

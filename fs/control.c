@@ -234,15 +234,12 @@ static int cmd_get_put(struct cmd_ctx *c, bool get)
 static int cmd_get_page(struct cmd_ctx *c) { return cmd_get_put(c, true); }
 static int cmd_put_page(struct cmd_ctx *c) { return cmd_get_put(c, false); }
 
-#define NEED_SLAB(fn) do { if (!HAVE(fn)) return fail(c, ENOSYS, "the slab layer is not built in"); } while (0)
-
 static int cmd_kmem_cache_create(struct cmd_ctx *c)
 {
 	unsigned long size, align;
 	char err[256] = "";
 	int ret;
 
-	NEED_SLAB(mmfs_kmem_cache_create);
 	if ((ret = arg_ulong(c, "size", &size, 0)) || (ret = arg_ulong(c, "align", &align, 0)))
 		return ret;
 	if (size > UINT32_MAX || align > UINT32_MAX)
@@ -259,7 +256,6 @@ static int cmd_kmem_cache_destroy(struct cmd_ctx *c)
 	char err[256] = "";
 	int ret;
 
-	NEED_SLAB(mmfs_kmem_cache_destroy);
 	ret = mmfs_kmem_cache_destroy(arg(c, "name"), err, sizeof(err));
 	if (ret)
 		return fail(c, -ret, "%s", *err ? err : "kmem_cache_destroy refused");
@@ -270,7 +266,6 @@ static int cmd_kmem_cache_shrink(struct cmd_ctx *c)
 {
 	int ret;
 
-	NEED_SLAB(mmfs_kmem_cache_shrink);
 	ret = mmfs_kmem_cache_shrink(arg(c, "name"));
 	if (ret < 0)
 		return fail(c, -ret, "kmem_cache_shrink %s refused", arg(c, "name"));
@@ -286,12 +281,11 @@ static int cmd_kmem_cache_alloc(struct cmd_ctx *c)
 	gfp_t gfp;
 	int nid, ret, id;
 
-	NEED_SLAB(mmfs_kmem_cache_alloc);
 	if ((ret = arg_gfp(c, &gfp)) || (ret = arg_nid(c, &nid)))
 		return ret;
-	if (HAVE(mmfs_cache_exists) && !mmfs_cache_exists(name))
+	if (!mmfs_cache_exists(name))
 		return fail(c, ENOENT, "no cache %s", name);
-	if (mmfs_user_limit && HAVE(mmfs_cache_attr_show)) {
+	if (mmfs_user_limit) {
 		char sz[32] = "";
 		long n = mmfs_cache_attr_show(name, "object_size", sz, sizeof(sz));
 
@@ -318,8 +312,7 @@ static int check_obj(struct cmd_ctx *c, unsigned long kaddr, struct uobj *o)
 		unsigned long start;
 		unsigned int sz;
 
-		if (HAVE(mmfs_slab_object_at) &&
-		    !mmfs_slab_object_at(kaddr, cache, sizeof(cache), &start, &sz) && start == kaddr)
+		if (!mmfs_slab_object_at(kaddr, cache, sizeof(cache), &start, &sz) && start == kaddr)
 			return fail(c, EPERM, "object 0x%lx belongs to the kernel", kaddr);
 		return fail(c, EINVAL, "0x%lx is not an allocated object", kaddr);
 	}
@@ -336,10 +329,9 @@ static int cmd_kmem_cache_free(struct cmd_ctx *c)
 	struct uobj o;
 	int ret;
 
-	NEED_SLAB(mmfs_kmem_cache_free);
 	if ((ret = arg_obj(c, &kaddr)))
 		return ret;
-	if (HAVE(mmfs_cache_exists) && !mmfs_cache_exists(name))
+	if (!mmfs_cache_exists(name))
 		return fail(c, ENOENT, "no cache %s", name);
 	if ((ret = check_obj(c, kaddr, &o)))
 		return ret;
@@ -361,7 +353,6 @@ static int cmd_kmalloc(struct cmd_ctx *c)
 	gfp_t gfp;
 	int nid, ret;
 
-	NEED_SLAB(mmfs_kmalloc);
 	if (mm_parse_size(s, &size) || size > (1ULL << 31))
 		return fail(c, EINVAL, "bad size=%s", s);
 	if ((ret = arg_gfp(c, &gfp)) || (ret = arg_nid(c, &nid)))
@@ -372,7 +363,7 @@ static int cmd_kmalloc(struct cmd_ctx *c)
 	if (ret)
 		return fail(c, -ret, "kmalloc size=%llu failed", (unsigned long long)size);
 	o = (struct uobj){ kaddr, c->uid, *cache ? cache_id_of(cache) : -1, (unsigned int)size, true };
-	if (*cache && HAVE(mmfs_ksize)) {
+	if (*cache) {
 		size_t ks;
 
 		if (!mmfs_ksize(kaddr, &ks))
@@ -395,7 +386,6 @@ static int cmd_kfree(struct cmd_ctx *c)
 	struct uobj o;
 	int ret;
 
-	NEED_SLAB(mmfs_kfree);
 	if ((ret = arg_obj(c, &kaddr)) || (ret = check_obj(c, kaddr, &o)))
 		return ret;
 	if (!o.kmalloc)
@@ -412,7 +402,6 @@ static int cmd_ksize(struct cmd_ctx *c)
 	size_t size;
 	int ret;
 
-	NEED_SLAB(mmfs_ksize);
 	if ((ret = arg_obj(c, &kaddr)))
 		return ret;
 	ret = mmfs_ksize(kaddr, &size);
@@ -428,8 +417,6 @@ static int cmd_kmap(struct cmd_ctx *c)
 	unsigned long pfn, vaddr;
 	int ret;
 
-	if (!HAVE(mmfs_kmap))
-		return fail(c, ENOSYS, "highmem is not built in");
 	if ((ret = arg_pfn(c, &pfn)))
 		return ret;
 	if (c->uid && (ret = check_block(c, pfn, &fi)))
@@ -448,8 +435,6 @@ static int cmd_kunmap(struct cmd_ctx *c)
 	unsigned long pfn;
 	int ret;
 
-	if (!HAVE(mmfs_kunmap))
-		return fail(c, ENOSYS, "highmem is not built in");
 	if ((ret = arg_pfn(c, &pfn)))
 		return ret;
 	if (c->uid && (ret = check_block(c, pfn, &fi)))
@@ -498,7 +483,7 @@ static int cmd_lookup(struct cmd_ctx *c)
 	n = strnlen(buf, sizeof(buf));
 	while (n && buf[n - 1] == '\n')
 		buf[--n] = 0;
-	if (sa && HAVE(mmfs_slab_object_at)) {
+	if (sa) {
 		char cache[64];
 		unsigned long start;
 		unsigned int objsize;

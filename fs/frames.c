@@ -248,10 +248,6 @@ int frames_open(fuse_req_t req, struct mmfs_fh *fh, unsigned long pfn, int flags
 		return -ENOMEM;
 	ff->info = fi;
 	ff->writable = (flags & O_ACCMODE) != O_RDONLY;
-	if (!HAVE(mmfs_frame_map) || !HAVE(mmfs_mapping_access)) {
-		free(ff);
-		return -ENOSYS;		/* no page tables built in */
-	}
 	snprintf(path, sizeof(path), "/frames/0x%lx", pfn);
 	mmfs_enter(req);
 	ret = mmfs_frame_map(frame_client_tgid(ctx->pid), pfn, fi.order, ff->writable, true,
@@ -344,7 +340,7 @@ void frames_write(fuse_req_t req, struct mmfs_fh *fh, const char *buf, size_t si
 
 static void frame_fh_free(struct frame_fh *ff)
 {
-	if (ff->m && HAVE(mmfs_frame_unmap))
+	if (ff->m)
 		mmfs_frame_unmap(ff->m);
 	ff->m = NULL;
 }
@@ -421,30 +417,14 @@ const char * const frame_xattr_names[] = {
 	"migratetype", "gfp", "owner", "vaddr", "page", NULL
 };
 
-static void slab_owner_name(struct page *page, unsigned int order, char *out, size_t len)
+static void slab_owner_name(struct page *page, char *out, size_t len)
 {
 	char cache[64];
-	unsigned long start, kaddr;
-	unsigned int objsize;
-	uint64_t off;
-	const char *n;
-	void *p;
 
-	if (HAVE(mmfs_slab_page_cache) && (n = mmfs_slab_page_cache(page))) {
-		snprintf(out, len, "slab:%s", n);
-		return;
-	}
-	/* MMFS: find any live object in the slab to name its cache */
-	p = page_address(page);
-	if (p && HAVE(mmfs_slab_object_at)) {
-		kaddr = mmfs_kaddr(p);
-		for (off = 0; off < ((uint64_t)PAGE_SIZE << order); off += 8)
-			if (!mmfs_slab_object_at(kaddr + off, cache, sizeof(cache), &start, &objsize)) {
-				snprintf(out, len, "slab:%s", cache);
-				return;
-			}
-	}
-	snprintf(out, len, "slab");
+	if (!mmfs_slab_page_cache(page, cache, sizeof(cache)))
+		snprintf(out, len, "slab:%s", cache);
+	else
+		snprintf(out, len, "slab");
 }
 
 int frames_getxattr(unsigned long pfn, const char *name, char *buf, size_t len)
@@ -474,12 +454,7 @@ int frames_getxattr(unsigned long pfn, const char *name, char *buf, size_t len)
 		return snprintf(buf, len, "%d", page_mapcount(page));
 	if (!strcmp(name, "pincount")) {
 		/* exact: the pin ledger, not refcount / GUP_PIN_COUNTING_BIAS */
-		if (HAVE(mmfs_page_pincount))
-			pins = mmfs_page_pincount(page);
-		else if (PageHead(page))
-			pins = compound_pincount(page);
-		else
-			pins = page_ref_count(page) / GUP_PIN_COUNTING_BIAS;
+		pins = mmfs_page_pincount(page);
 		return snprintf(buf, len, "%d", pins);
 	}
 	if (!strcmp(name, "node"))
@@ -495,7 +470,7 @@ int frames_getxattr(unsigned long pfn, const char *name, char *buf, size_t len)
 		case MMFS_OWNER_USER:
 			return snprintf(buf, len, "user:%u", fi.uid);
 		case MMFS_OWNER_SLAB:
-			slab_owner_name(page, fi.order, buf, len);
+			slab_owner_name(page, buf, len);
 			return strlen(buf);
 		case MMFS_OWNER_PGTABLE:
 			return snprintf(buf, len, "pgtable:%ld", fi.owner_id);
@@ -508,7 +483,7 @@ int frames_getxattr(unsigned long pfn, const char *name, char *buf, size_t len)
 
 		if (p)
 			return snprintf(buf, len, "0x%lx", mmfs_kaddr(p));
-		v = HAVE(mmfs_kmap_vaddr) ? mmfs_kmap_vaddr(page) : 0;
+		v = mmfs_kmap_vaddr(page);
 		if (v)
 			return snprintf(buf, len, "0x%lx", v);
 		return snprintf(buf, len, "none");

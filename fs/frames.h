@@ -70,8 +70,5 @@ int objects_unlink(fuse_req_t req, int cache_id, const char *name);
 /* Free one object the way it was allocated: 0 or -errno. */
 int uobj_free(const struct uobj *o, char *err, size_t errlen);
 
-/* The slab helper may provide the cache of a slab page (for user.mm.owner). */
-const char *mmfs_slab_page_cache(const struct page *page);
-MMFS_WEAK(mmfs_slab_page_cache);
 
 #endif /* MMFS_FS_FRAMES_H */

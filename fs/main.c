@@ -236,7 +236,7 @@ int main(int argc, char *argv[])
 	}
 	/* SLAB's periodic cache_reap (REAPTIMEOUT_AC, 2 s); a no-op under
 	 * SLUB and SLOB.  mm_shutdown() stops it (slab teardown). */
-	if (HAVE(mmfs_slab_reap_start)) {
+	{
 		int r = mmfs_slab_reap_start(0);
 
 		if (r && r != -EBUSY)

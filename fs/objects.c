@@ -110,11 +110,9 @@ int uobj_free(const struct uobj *o, char *err, size_t errlen)
 	int ret;
 
 	if (o->kmalloc) {
-		if (!HAVE(mmfs_kfree))
-			return -ENOSYS;
 		ret = mmfs_kfree(o->kaddr, err, errlen);
 	} else {
-		if (!HAVE(mmfs_kmem_cache_free) || !cache)
+		if (!cache)
 			return -ENOSYS;
 		ret = mmfs_kmem_cache_free(cache, o->kaddr, err, errlen);
 	}

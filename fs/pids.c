@@ -16,13 +16,13 @@ char *pid_file_render(int pid, int file, size_t *len)
 
 	switch (file) {
 	case 0:
-		t = HAVE(mmfs_pid_maps) ? mmfs_pid_maps(pid, len) : NULL;
+		t = mmfs_pid_maps(pid, len);
 		break;
 	case 1:
-		t = HAVE(mmfs_pid_smaps) ? mmfs_pid_smaps(pid, len) : NULL;
+		t = mmfs_pid_smaps(pid, len);
 		break;
 	case 3:
-		t = HAVE(mmfs_pid_status) ? mmfs_pid_status(pid, len) : NULL;
+		t = mmfs_pid_status(pid, len);
 		break;
 	}
 	if (!t)
@@ -32,13 +32,11 @@ char *pid_file_render(int pid, int file, size_t *len)
 
 bool pid_exists(int pid)
 {
-	return HAVE(mmfs_pid_exists) && mmfs_pid_exists(pid);
+	return mmfs_pid_exists(pid);
 }
 
 int *pids_list(int *n)
 {
 	*n = 0;
-	if (!HAVE(mmfs_pids_list))
-		return NULL;
 	return mmfs_pids_list(n);
 }

@@ -33,19 +33,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/*
- * Optional hooks into the mm core.  They live in mm/internal.h (not for
- * fs/) or do not exist yet; weak references let this file link either way
- * and fall back to the kernel's defaults.
- */
-bool zone_type_configured(enum zone_type t) __attribute__((weak));
-int node_distance(int a, int b) __attribute__((weak));
-int cpu_to_node(int cpu) __attribute__((weak));
-/* the slab entry points, so that proc.c links before the slab allocators exist */
-#pragma weak mmfs_cache_for_each
-#pragma weak mmfs_kmem_cache_shrink
-#pragma weak kmem_cache_name
-
 #define K(pages)	((unsigned long)(pages) << (PAGE_SHIFT - 10))
 
 /* ------------------------------------------------------------ the buffer */
@@ -140,9 +127,7 @@ static bool proc_zone_configured(int t)
 {
 	if (t < 0 || t >= MAX_NR_ZONES)
 		return false;
-	if (zone_type_configured)
-		return zone_type_configured((enum zone_type)t);
-	return t != ZONE_HIGHMEM || mm_cfg.highmem != 0;
+	return zone_type_configured((enum zone_type)t);
 }
 
 static int proc_nr_nodes(void)
@@ -904,7 +889,7 @@ static void print_slab_owner(struct pbuf *b, const struct page *page, bool names
 	const char *cache = NULL;
 	unsigned long s;
 
-	if (names_ok && kmem_cache_name && PageSlab(page)) {
+	if (names_ok && PageSlab(page)) {
 		/*
 		 * The page may be freed and reused under us (we hold no slab
 		 * lock): the other users of this word leave it NULL or small
@@ -1010,7 +995,7 @@ static void page_owner_show(struct pbuf *b)
 {
 	struct owner_walk w = { b, false };
 
-	if (mm_cfg.slab != MMFS_SLOB && mmfs_cache_for_each)
+	if (mm_cfg.slab != MMFS_SLOB)
 		mmfs_cache_for_each(page_owner_walk_locked, &w);
 	if (!w.done)
 		page_owner_walk(b, false);
@@ -1220,7 +1205,7 @@ static bool cpu_on_node(int cpu, int nid)
 	 * MMFS: without the core's cpu_to_node(), do as numa_emulation's
 	 * numa_add_cpu(): every CPU in the mask of each emulated node.
 	 */
-	return cpu_to_node ? cpu_to_node(cpu) == nid : true;
+	return cpu_to_node(cpu) == nid;
 }
 
 /* "%*pbl" of the node's cpumask: "0-3", "0,2,4", or "" with no CPU */
@@ -1269,7 +1254,7 @@ char *proc_node_render(int nid, const char *name, size_t *len)
 		cpulist_show(&b, nid);
 	} else if (!strcmp(name, "distance")) {
 		for (i = 0; i < proc_nr_nodes(); i++) {
-			int d = node_distance ? node_distance(nid, i) : (i == nid ? 10 : 20);
+			int d = node_distance(nid, i);
 
 			pb_printf(&b, "%s%d", i ? " " : "", d);
 		}
@@ -1754,8 +1739,6 @@ static void drop_slab(void)
 	struct cache_names cn = { 0 };
 	int i;
 
-	if (!mmfs_cache_for_each || !mmfs_kmem_cache_shrink)
-		return;
 	mmfs_cache_for_each(collect_cache_name, &cn);	/* holds slab_mutex */
 	for (i = 0; i < cn.nr; i++)
 		mmfs_kmem_cache_shrink(cn.name[i]);

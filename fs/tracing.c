@@ -139,10 +139,6 @@ void tracing_read(fuse_req_t req, struct mmfs_fh *fh, size_t size, int flags)
 	char *out;
 	long n;
 
-	if (!HAVE(mmfs_trace_read)) {
-		fuse_reply_err(req, ENOSYS);
-		return;
-	}
 	pthread_mutex_lock(&trace_lock);
 	if (!tlen && !readers) {
 		char chunk[8192];
@@ -190,10 +186,6 @@ void tracing_poll(fuse_req_t req, struct mmfs_fh *fh, struct fuse_pollhandle *ph
 {
 	unsigned int revents = 0;
 
-	if (!HAVE(mmfs_trace_read)) {
-		fuse_reply_err(req, ENOSYS);
-		return;
-	}
 	pthread_mutex_lock(&trace_lock);
 	if (!tlen) {
 		char chunk[8192];
@@ -218,8 +210,6 @@ void tracing_poll(fuse_req_t req, struct mmfs_fh *fh, struct fuse_pollhandle *ph
 
 int tracing_start(void)
 {
-	if (!HAVE(mmfs_trace_read))
-		return 0;
 	trace_stop = false;
 	if (pthread_create(&trace_thread, NULL, trace_worker, NULL))
 		return -errno;
@@ -250,7 +240,7 @@ char *tracing_on_show(const void *ctx, const char *name, size_t *len)
 {
 	char tmp[16];
 
-	snprintf(tmp, sizeof(tmp), "%d\n", &tracing_on ? atomic_load(&tracing_on) : 0);
+	snprintf(tmp, sizeof(tmp), "%d\n", atomic_load(&tracing_on));
 	return mmfs_strdup_len(tmp, len);
 }
 
@@ -258,8 +248,6 @@ int tracing_on_store(const void *ctx, const char *name, const char *buf, size_t 
 {
 	long v;
 
-	if (!&tracing_on)
-		return -ENOSYS;
 	if (parse_long_str(buf, len, &v) || v < 0)
 		return -EINVAL;
 	atomic_store(&tracing_on, v ? 1 : 0);
@@ -271,7 +259,7 @@ char *event_enable_show(int ev, size_t *len)
 	char tmp[8];
 
 	snprintf(tmp, sizeof(tmp), "%d\n",
-		 HAVE(mmfs_trace_is_enabled) && mmfs_trace_is_enabled((enum kmem_event)ev));
+		 mmfs_trace_is_enabled((enum kmem_event)ev));
 	return mmfs_strdup_len(tmp, len);
 }
 
@@ -279,8 +267,6 @@ int event_enable_store(int ev, const char *buf, size_t len)
 {
 	long v;
 
-	if (!HAVE(mmfs_trace_set_enabled))
-		return -ENOSYS;
 	if (parse_long_str(buf, len, &v) || (v != 0 && v != 1))
 		return -EINVAL;
 	mmfs_trace_set_enabled((enum kmem_event)ev, v);

@@ -99,14 +99,14 @@ static struct timespec boot_time;
 
 static bool slab_is(const char *name)
 {
-	return HAVE(mmfs_slab_allocator_name) && !strcmp(mmfs_slab_allocator_name(), name);
+	return !strcmp(mmfs_slab_allocator_name(), name);
 }
 
 /* Rows that do not exist in this configuration. */
 static bool snode_hidden(int i)
 {
 	if (i == SN_SLABINFO)
-		return slab_is("SLOB") || !HAVE(mmfs_slabinfo_render);
+		return slab_is("SLOB");
 	return false;
 }
 
@@ -186,8 +186,6 @@ static bool cache_lookup(const char *name, char *target, size_t len)
 {
 	struct cache_walk w = { .want = name };
 
-	if (!HAVE(mmfs_cache_for_each))
-		return false;
 	mmfs_cache_for_each(cache_walk_fn, &w);
 	if (w.found && target)
 		snprintf(target, len, "%s", w.target);
@@ -199,7 +197,7 @@ static int nr_cache_attrs(void)
 	const struct mmfs_slab_attr *a;
 	int n = 0;
 
-	if (!HAVE(mmfs_cache_attrs) || !(a = mmfs_cache_attrs()))
+	if (!(a = mmfs_cache_attrs()))
 		return 0;
 	while (a[n].name)
 		n++;
@@ -245,7 +243,7 @@ static int resolve(fuse_ino_t ino, struct ninfo *ni)
 			set_dir(ni, snodes[p].mode);
 		else
 			ni->mode = S_IFREG | snode_mode((int)p);
-		if (snodes[p].type == S_KPAGE && HAVE(proc_kpage_size))
+		if (snodes[p].type == S_KPAGE)
 			ni->size = (off_t)proc_kpage_size();
 		return 0;
 	case K_FRAME:
@@ -340,7 +338,7 @@ static int resolve(fuse_ino_t ino, struct ninfo *ni)
 			return -ENOENT;
 		set_dir(ni, 0555);
 		/* a reused pid's new address space is a new inode */
-		ni->gen = HAVE(mmfs_pid_generation) ? mmfs_pid_generation(ni->pid) : 0;
+		ni->gen = mmfs_pid_generation(ni->pid);
 		return 0;
 	case K_PIDFILE:
 		ni->pid = (int)(p >> 8);
@@ -348,7 +346,7 @@ static int resolve(fuse_ino_t ino, struct ninfo *ni)
 		if (ni->file >= nr_pid_files || !pid_exists(ni->pid))
 			return -ENOENT;
 		ni->mode = S_IFREG | (ni->file == 2 ? 0400 : 0444);
-		ni->gen = HAVE(mmfs_pid_generation) ? mmfs_pid_generation(ni->pid) : 0;
+		ni->gen = mmfs_pid_generation(ni->pid);
 		return 0;
 	case K_SYSVM:
 		if (p >= (uint64_t)mmfs_nr_sysvm())
@@ -360,7 +358,7 @@ static int resolve(fuse_ino_t ino, struct ninfo *ni)
 	case K_EVDIR:
 	case K_EVENABLE:
 		ni->ev = (int)p;
-		if (ni->ev >= NR_KMEM_EVENTS || !kmem_event_names)
+		if (ni->ev >= NR_KMEM_EVENTS)
 			return -ENOENT;
 		if (ni->kind == K_EVDIR)
 			set_dir(ni, 0555);
@@ -526,8 +524,7 @@ static int list_dir(fuse_ino_t ino, struct ents *e)
 			struct cache_walk w = { 0 };
 			size_t k;
 
-			if (HAVE(mmfs_cache_for_each))
-				mmfs_cache_for_each(cache_walk_fn, &w);
+			mmfs_cache_for_each(cache_walk_fn, &w);
 			for (k = 0; k < w.n; k++) {
 				int id = w.ents[k].name ? cache_id_of(w.ents[k].name) : -1;
 
@@ -555,7 +552,7 @@ static int list_dir(fuse_ino_t ino, struct ents *e)
 				ents_add(e, mmfs_sysvm_names()[i], mkino(K_SYSVM, i), DT_REG);
 			return 0;
 		case G_EVENTS:
-			for (i = 0; kmem_event_names && i < NR_KMEM_EVENTS; i++)
+			for (i = 0; i < NR_KMEM_EVENTS; i++)
 				ents_add(e, kmem_event_names[i], mkino(K_EVDIR, i), DT_DIR);
 			return 0;
 		}
@@ -1135,7 +1132,7 @@ static int store(const struct ninfo *ni, const char *buf, size_t len)
 
 		if (s->type == S_ATTR && s->row->store)
 			return s->row->store(NULL, s->name, buf, len);
-		if (ni->sidx == SN_SLABINFO && HAVE(mmfs_slabinfo_write))
+		if (ni->sidx == SN_SLABINFO)
 			return mmfs_slabinfo_write(buf, len);
 		return -EACCES;
 	}
@@ -1181,7 +1178,7 @@ static int do_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi, st
 		case S_KPAGE:
 			fh->type = FH_KPAGE;
 			snprintf(fh->name, sizeof(fh->name), "%s", snodes[ni.sidx].name);
-			return HAVE(proc_kpage_read) ? 0 : -ENOSYS;
+			return 0;
 		case S_TRACE_PIPE:
 			fh->type = FH_TRACE_PIPE;
 			fi->nonseekable = 1;
@@ -1193,7 +1190,7 @@ static int do_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi, st
 	if (ni.kind == K_PIDFILE && ni.file == 2) {
 		fh->type = FH_PAGEMAP;
 		fh->pid = ni.pid;
-		return HAVE(mmfs_pid_pagemap_read) ? 0 : -ENOSYS;
+		return 0;
 	}
 	fh->type = FH_TEXT;
 	if (rd) {

@@ -170,86 +170,11 @@ int parse_long_str(const char *buf, size_t len, long *out);
 char *mmfs_strdup_len(const char *s, size_t *len);
 
 
-/* ---- the parts written at the same time by other helpers ----
- * fs/proc.c (the /proc renderers), mm/pgtable.h, mm/highmem.h, mm/slab.h and
- * mm/trace.h entry points are referenced weakly, so the daemon links and
- * runs (answering ENOSYS for what is missing) while those parts land.
- * libmm is linked whole (fs/meson.build), so a weak reference still finds
- * the archive member once it is defined.
- */
-#if __has_include("proc.h")
+/* ---- the memory manager and the /proc renderers this daemon shows ---- */
 #include "proc.h"
-#else
-char *proc_render(const char *name, size_t *len);
-char *proc_node_render(int nid, const char *name, size_t *len);
-char *proc_zone_render(int nid, int zone_idx, const char *name, size_t *len);
-long proc_kpage_read(const char *name, uint64_t off, void *buf, size_t len);
-uint64_t proc_kpage_size(void);
-const char * const *proc_sysvm_names(void);
-char *proc_sysvm_show(const char *name, size_t *len);
-int proc_sysvm_store(const char *name, const char *buf, size_t len);
-char *proc_failattr_show(const char *name, size_t *len);
-int proc_failattr_store(const char *name, const char *buf, size_t len);
-#endif
 #include "slab.h"
 #include "pgtable.h"
 #include "highmem.h"
 #include "trace.h"
-
-#define MMFS_WEAK(fn)	extern __typeof__(fn) fn __attribute__((weak))
-MMFS_WEAK(proc_render);
-MMFS_WEAK(proc_node_render);
-MMFS_WEAK(proc_zone_render);
-MMFS_WEAK(proc_kpage_read);
-MMFS_WEAK(proc_kpage_size);
-MMFS_WEAK(proc_sysvm_names);
-MMFS_WEAK(proc_sysvm_show);
-MMFS_WEAK(proc_sysvm_store);
-MMFS_WEAK(proc_failattr_show);
-MMFS_WEAK(proc_failattr_store);
-MMFS_WEAK(mmfs_frame_map);
-MMFS_WEAK(mmfs_frame_unmap);
-MMFS_WEAK(mmfs_mapping_access);
-MMFS_WEAK(mmfs_pids_list);
-MMFS_WEAK(mmfs_pid_exists);
-MMFS_WEAK(mmfs_pid_maps);
-MMFS_WEAK(mmfs_pid_smaps);
-MMFS_WEAK(mmfs_pid_status);
-MMFS_WEAK(mmfs_pid_pagemap_read);
-MMFS_WEAK(mmfs_pid_release_all);
-MMFS_WEAK(mmfs_pid_generation);
-MMFS_WEAK(mmfs_page_pincount);
-MMFS_WEAK(mmfs_slab_reap_start);
-MMFS_WEAK(mmfs_kmap);
-MMFS_WEAK(mmfs_kunmap);
-MMFS_WEAK(mmfs_pkmap_render);
-MMFS_WEAK(mmfs_kmap_vaddr);
-MMFS_WEAK(kmap_local_page);
-MMFS_WEAK(kunmap_local);
-MMFS_WEAK(mmfs_kmem_cache_create);
-MMFS_WEAK(mmfs_kmem_cache_destroy);
-MMFS_WEAK(mmfs_kmem_cache_shrink);
-MMFS_WEAK(mmfs_kmem_cache_alloc);
-MMFS_WEAK(mmfs_kmem_cache_free);
-MMFS_WEAK(mmfs_kmalloc);
-MMFS_WEAK(mmfs_kfree);
-MMFS_WEAK(mmfs_ksize);
-MMFS_WEAK(mmfs_slab_object_at);
-MMFS_WEAK(mmfs_cache_for_each);
-MMFS_WEAK(mmfs_cache_exists);
-MMFS_WEAK(mmfs_cache_attrs);
-MMFS_WEAK(mmfs_cache_attr_show);
-MMFS_WEAK(mmfs_cache_attr_store);
-MMFS_WEAK(mmfs_slabinfo_render);
-MMFS_WEAK(mmfs_slabinfo_write);
-MMFS_WEAK(mmfs_slab_allocator_name);
-MMFS_WEAK(mmfs_trace_read);
-MMFS_WEAK(mmfs_trace_wake);
-MMFS_WEAK(mmfs_trace_set_enabled);
-MMFS_WEAK(mmfs_trace_is_enabled);
-extern const char * const kmem_event_names[NR_KMEM_EVENTS] __attribute__((weak));
-extern atomic_int tracing_on __attribute__((weak));
-/* Call a weakly linked function, or fail with ENOSYS while it is missing. */
-#define HAVE(fn)	((fn) != NULL)
 
 #endif /* MMFS_FS_TREE_H */

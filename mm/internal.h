@@ -36,15 +36,7 @@ void reset_page_owner(struct page *page, unsigned int order);		/* free_pages_pre
 
 /* ---- mm_init.c, for page_alloc.c ---- */
 extern int mmfs_booted;
-int node_distance(int a, int b);	/* 10 local, 20 remote (SLIT-like) */
-/* The zones that exist in this configuration (DMA, DMA32, Normal always;
- * HighMem only with highmem=; Movable always as on x86-64). */
-bool zone_type_configured(enum zone_type t);
 
-/* ---- mm_init.c: NUMA topology (fake nodes, CPUs round-robin as
- * numa_init_array assigns them) ---- */
-int cpu_to_node(int cpu);		/* cpu % nr_online_nodes */
-int numa_node_id(void);			/* node of the calling thread's CPU */
 unsigned int nr_cpus_node(int nid);	/* CPUs on node nid (0 if none) */
 /* build_all_zonelists: vm_total_pages < pageblock_nr_pages * MIGRATE_TYPES */
 extern int page_group_by_mobility_disabled;

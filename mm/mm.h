@@ -83,9 +83,13 @@ struct mmfs_arena_info {
 };
 extern struct mmfs_arena_info mmfs_arena;
 /* NUMA topology (mm_init.c): CPUs are spread round-robin over the nodes as
- * numa_init_array does; also declared in internal.h. */
-int cpu_to_node(int cpu);
+ * numa_init_array does. */
+int cpu_to_node(int cpu);		/* cpu % nr_online_nodes */
 int numa_node_id(void);			/* node of the calling thread's CPU */
+int node_distance(int a, int b);	/* 10 local, 20 remote (SLIT-like) */
+/* The zones that exist in this configuration (DMA, DMA32, Normal always;
+ * HighMem only with highmem=; Movable always as on x86-64). */
+bool zone_type_configured(enum zone_type t);
 
 /* ----------------------------------------------------------- memory model */
 extern unsigned long max_pfn;			/* one past the highest RAM pfn */

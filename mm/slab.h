@@ -95,6 +95,10 @@ int mmfs_ksize(unsigned long kaddr, size_t *size);
 int mmfs_slab_object_at(unsigned long kaddr, char *cache, size_t cachelen,
 			unsigned long *start, unsigned int *objsize);
 
+/* The cache a slab page belongs to (page->slab_cache), copied into name:
+ * 0, or -ENOENT if page is not (or no longer) a slab page. */
+int mmfs_slab_page_cache(const struct page *page, char *name, size_t len);
+
 /* ---- what fs/ shows (caches/, slabinfo) ---- */
 struct mmfs_slab_attr {
 	const char *name;	/* "object_size", "shrink", ... */

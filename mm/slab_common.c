@@ -1817,3 +1817,26 @@ void mmfs_slab_shutdown(void)
 	slab_alloc_ops = NULL;
 	slab_state = DOWN;
 }
+
+/**
+ * mmfs_slab_page_cache - name of the cache that owns a slab page
+ * @page: any page of the slab
+ * @name: where to copy the cache name
+ * @len: size of @name
+ *
+ * Context: takes slab_mutex, so the cache cannot be destroyed meanwhile.
+ * Return: 0, or -ENOENT if the page is not a slab page.
+ */
+int mmfs_slab_page_cache(const struct page *page, char *name, size_t len)
+{
+	const struct slab *slab = (const struct slab *)compound_head(page);
+	int ret = -ENOENT;
+
+	mutex_lock(&slab_mutex);
+	if (PageSlab((const struct page *)slab) && slab->slab_cache) {
+		snprintf(name, len, "%s", slab->slab_cache->name);
+		ret = 0;
+	}
+	mutex_unlock(&slab_mutex);
+	return ret;
+}

@@ -127,8 +127,6 @@ static void kunmap_all(void)
 	size_t len = 0;
 	char *t, *line, *save = NULL;
 
-	if (!mmfs_pkmap_render)
-		return;
 	t = mmfs_pkmap_render(&len);
 	if (!t)
 		return;
