@@ -21,7 +21,6 @@
  *                   footprint / live bytes (slab pages vs jemalloc stats.resident)
  */
 #include "bench_common.h"
-#include "slab.h"
 #include <dlfcn.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,64 +33,8 @@
 #define MIXED_BATCH	1000
 #define MIXED_ROUNDS	400
 #define MEM_OBJS	100000
+#include "bench_slab_common.h"
 
-static const char * const mimalloc_paths[] = {
-	"/usr/lib/x86_64-linux-gnu/libmimalloc.so.2", "/usr/lib/x86_64-linux-gnu/libmimalloc.so",
-	"/usr/local/lib/libmimalloc.so", NULL };
-static const char * const jemalloc_paths[] = {
-	"/usr/lib/x86_64-linux-gnu/libjemalloc.so.2", "/usr/lib/x86_64-linux-gnu/libjemalloc.so",
-	"/usr/local/lib/libjemalloc.so", NULL };
-
-#define now_ns()	bench_now_ns()
-#define median(v, n)	bench_median(v, n)
-
-static uint64_t xorshift(uint64_t *s)
-{
-	uint64_t x = *s;
-
-	x ^= x << 13;
-	x ^= x >> 7;
-	x ^= x << 17;
-	return *s = x;
-}
-
-/* --------------------------------------------------------- the workloads */
-struct ops {
-	void *(*alloc)(size_t size);	/* size used by mixed / memory */
-	void (*free)(void *p);
-};
-
-static double run_pairs(const struct ops *o, long iters)
-{
-	double t0 = now_ns();
-
-	for (long i = 0; i < iters; i++) {
-		void *p = o->alloc(64);
-
-		__asm__ volatile("" : : "r"(p) : "memory");
-		o->free(p);
-	}
-	return (now_ns() - t0) / (double)iters;
-}
-
-static double run_mixed(const struct ops *o)
-{
-	static void *ptrs[MIXED_BATCH];
-	uint64_t rng = 42;
-	double t0 = now_ns();
-
-	for (int r = 0; r < MIXED_ROUNDS; r++) {
-		for (int i = 0; i < MIXED_BATCH; i++) {
-			size_t size = 8 + (size_t)(xorshift(&rng) % (4096 - 8 + 1));
-
-			ptrs[i] = o->alloc(size);
-			*(volatile char *)ptrs[i] = 1;
-		}
-		for (int i = 0; i < MIXED_BATCH; i++)
-			o->free(ptrs[i]);
-	}
-	return (now_ns() - t0) / ((double)MIXED_ROUNDS * MIXED_BATCH);
-}
 
 struct thread_arg {
 	const struct ops *o;
@@ -112,13 +55,13 @@ static double run_2threads(const struct ops *o, long iters)
 {
 	pthread_t t[2];
 	struct thread_arg a[2] = { { o, iters, 0 }, { o, iters, 0 } };
-	double t0 = now_ns();
+	double t0 = bench_now_ns();
 
 	for (int i = 0; i < 2; i++)
 		pthread_create(&t[i], NULL, pair_thread, &a[i]);
 	for (int i = 0; i < 2; i++)
 		pthread_join(t[i], NULL);
-	return (now_ns() - t0) / (2.0 * (double)iters);
+	return (bench_now_ns() - t0) / (2.0 * (double)iters);
 }
 
 /* live bytes after the memory workload; the pointers stay allocated */
@@ -140,24 +83,7 @@ static double run_memory(const struct ops *o, void **ptrs)
 	return live;
 }
 
-static double median_of(double (*fn)(const struct ops *, long), const struct ops *o, long iters)
-{
-	double v[RUNS];
-
-	for (int i = 0; i < RUNS; i++)
-		v[i] = fn(o, iters);
-	return median(v, RUNS);
-}
-
-static double mixed_adapter(const struct ops *o, long iters)
-{
-	(void)iters;
-	return run_mixed(o);
-}
-
 /* ------------------------------------------------------ baseline process */
-static void *libc_alloc(size_t size) { return malloc(size); }
-static void libc_free(void *p) { free(p); }
 static const struct ops libc_ops = { libc_alloc, libc_free };
 
 /* resident bytes of the preloaded allocator (jemalloc's stats.resident) */
@@ -184,7 +110,7 @@ static int baseline_main(const char *what)
 	if (!strcmp(what, "alloc_free_64"))
 		r = median_of(run_pairs, &libc_ops, PAIR_ITERS);
 	else if (!strcmp(what, "mixed"))
-		r = median_of(mixed_adapter, &libc_ops, 0);
+		r = median_of(run_mixed, &libc_ops, 0);
 	else if (!strcmp(what, "2threads"))
 		r = median_of(run_2threads, &libc_ops, PAIR_ITERS / 2);
 	else if (!strcmp(what, "1thread"))
@@ -238,8 +164,6 @@ static struct kmem_cache *cache64;
 static void *slab_alloc64(size_t size) { (void)size; return kmem_cache_alloc(cache64, GFP_KERNEL); }
 static void slab_free64(void *p) { kmem_cache_free(cache64, p); }
 static const struct ops slab_ops64 = { slab_alloc64, slab_free64 };
-static void *kmalloc_alloc(size_t size) { return kmalloc(size, GFP_KERNEL); }
-static void kmalloc_free(void *p) { kfree(p); }
 static const struct ops kmalloc_ops = { kmalloc_alloc, kmalloc_free };
 
 static int boot(const char *cpus, int init_on_alloc)
@@ -287,7 +211,7 @@ int main(int argc, char **argv)
 	report("slab_alloc_free_64_glibc", ours, "glibc", b_glibc);
 	report("slab_alloc_free_64_jemalloc", ours, "jemalloc", b_je);
 
-	ours = median_of(mixed_adapter, &kmalloc_ops, 0);
+	ours = median_of(run_mixed, &kmalloc_ops, 0);
 	report("kmalloc_mixed", ours, "mimalloc", baseline(self, mimalloc_paths, "mixed"));
 	report("kmalloc_mixed_jemalloc", ours, "jemalloc", baseline(self, jemalloc_paths, "mixed"));
 

@@ -18,7 +18,6 @@
  * The *_vs_slub lines give the SLAB/SLUB and SLOB/SLUB ratios directly.
  */
 #include "bench_common.h"
-#include "slab.h"
 #include <stdint.h>
 #include <unistd.h>
 
@@ -26,79 +25,13 @@
 #define PAIR_ITERS	1000000L
 #define MIXED_BATCH	1000
 #define MIXED_ROUNDS	200
+#include "bench_slab_common.h"
 
-int mmfs_slab_reap_start(unsigned int interval_ms);	/* mm/slab.c (links slab.o, slob.o) */
-
-static const char * const mimalloc_paths[] = {
-	"/usr/lib/x86_64-linux-gnu/libmimalloc.so.2", "/usr/lib/x86_64-linux-gnu/libmimalloc.so",
-	"/usr/local/lib/libmimalloc.so", NULL };
-
-static uint64_t xorshift(uint64_t *s)
-{
-	uint64_t x = *s;
-
-	x ^= x << 13;
-	x ^= x >> 7;
-	x ^= x << 17;
-	return *s = x;
-}
-
-struct ops {
-	void *(*alloc)(size_t size);
-	void (*free)(void *p);
-};
-
-static double run_pairs(const struct ops *o, long iters)
-{
-	double t0 = bench_now_ns();
-
-	for (long i = 0; i < iters; i++) {
-		void *p = o->alloc(64);
-
-		__asm__ volatile("" : : "r"(p) : "memory");
-		o->free(p);
-	}
-	return (bench_now_ns() - t0) / (double)iters;
-}
-
-static double run_mixed(const struct ops *o, long unused)
-{
-	static void *ptrs[MIXED_BATCH];
-	uint64_t rng = 42;
-	double t0 = bench_now_ns();
-
-	(void)unused;
-	for (int r = 0; r < MIXED_ROUNDS; r++) {
-		for (int i = 0; i < MIXED_BATCH; i++) {
-			size_t size = 8 + (size_t)(xorshift(&rng) % (4096 - 8 + 1));
-
-			ptrs[i] = o->alloc(size);
-			*(volatile char *)ptrs[i] = 1;
-		}
-		for (int i = 0; i < MIXED_BATCH; i++)
-			o->free(ptrs[i]);
-	}
-	return (bench_now_ns() - t0) / ((double)MIXED_ROUNDS * MIXED_BATCH);
-}
-
-static double median_of(double (*fn)(const struct ops *, long), const struct ops *o, long iters)
-{
-	double v[RUNS];
-
-	for (int i = 0; i < RUNS; i++)
-		v[i] = fn(o, iters);
-	return bench_median(v, RUNS);
-}
-
-static void *libc_alloc(size_t size) { return malloc(size); }
-static void libc_free(void *p) { free(p); }
 static const struct ops libc_ops = { libc_alloc, libc_free };
 static struct kmem_cache *cache64;
 static void *cache_alloc64(size_t size) { (void)size; return kmem_cache_alloc(cache64, GFP_KERNEL); }
 static void cache_free64(void *p) { kmem_cache_free(cache64, p); }
 static const struct ops cache_ops64 = { cache_alloc64, cache_free64 };
-static void *kmalloc_alloc(size_t size) { return kmalloc(size, GFP_KERNEL); }
-static void kmalloc_free(void *p) { kfree(p); }
 static const struct ops kmalloc_ops = { kmalloc_alloc, kmalloc_free };
 
 /* The mixed workload on malloc under LD_PRELOAD=mimalloc (re-running this
