@@ -58,12 +58,8 @@ int fuse_reply_buf(fuse_req_t req, const char *buf, size_t size)
 	return 0;
 }
 
-#define FZ_BUG(...) do { \
-	fprintf(stderr, "fuzz_control: %s:%d: ", __FILE__, __LINE__); \
-	fprintf(stderr, __VA_ARGS__); \
-	fputc('\n', stderr); \
-	abort(); \
-} while (0)
+#define FUZZ_NAME "fuzz_control"
+#include "fuzz_common.h"
 
 static char *boot_caches[256];
 static int nr_boot_caches;
@@ -93,32 +89,6 @@ static int note_new_cache(const char *name, const char *alias_of, void *arg)
 	if (!alias_of && !boot_cache(name) && l->n < (int)ARRAY_SIZE(l->names))
 		l->names[l->n++] = strdup(name);
 	return 0;
-}
-
-static unsigned long count_page_blocks(void)
-{
-	unsigned long pfn = 0, n = 0;
-
-	while ((pfn = mmfs_next_allocated_block(pfn)) != -1UL) {
-		struct page *page = pfn_to_page(pfn);
-		struct page_owner *po = get_page_owner(page);
-
-		if (!PageSlab(page) && !PageTable(page) &&
-		    !(po && (po->kind == MMFS_OWNER_SLAB || po->kind == MMFS_OWNER_PGTABLE)))
-			n++;
-		pfn++;
-	}
-	return n;
-}
-
-static void validate_or_die(const char *when)
-{
-	char *report = NULL;
-	int n = mm_validate(&report);
-
-	if (n)
-		FZ_BUG("%s: validate: %d violations:\n%s", when, n, report ? report : "");
-	free(report);
 }
 
 /* Undo every kmap: the pkmap table lists "slot vaddr pfn count". */

@@ -96,12 +96,8 @@ static unsigned int u16(void)
 	return byte() | byte() << 8;
 }
 
-#define FZ_BUG(...) do { \
-	fprintf(stderr, "fuzz_mm: %s:%d: ", __FILE__, __LINE__); \
-	fprintf(stderr, __VA_ARGS__); \
-	fputc('\n', stderr); \
-	abort(); \
-} while (0)
+#define FUZZ_NAME "fuzz_mm"
+#include "fuzz_common.h"
 
 static const gfp_t gfp_table[] = {
 	GFP_KERNEL, GFP_ATOMIC, GFP_NOWAIT, GFP_HIGHUSER_MOVABLE, GFP_USER,
@@ -182,16 +178,6 @@ static void check_obj_tag(const struct fz_obj *o, const char *when)
 		if (p[k] != o->tag)
 			FZ_BUG("%s: object 0x%lx (size %zu, cache %d) byte %zu is %#x, tag %#x",
 			       when, o->kaddr, o->size, o->cache, k, p[k], o->tag);
-}
-
-static void validate_or_die(const char *when)
-{
-	char *report = NULL;
-	int n = mm_validate(&report);
-
-	if (n)
-		FZ_BUG("%s: validate: %d violations:\n%s", when, n, report ? report : "");
-	free(report);
 }
 
 static bool errno_ok(int ret)
@@ -772,22 +758,6 @@ static void op_unmap(void)
 }
 
 /* --------------------------------------------------------- the driver */
-static unsigned long count_page_blocks(void)
-{
-	unsigned long pfn = 0, n = 0;
-
-	while ((pfn = mmfs_next_allocated_block(pfn)) != -1UL) {
-		struct page *page = pfn_to_page(pfn);
-		struct page_owner *po = get_page_owner(page);
-
-		if (!PageSlab(page) && !PageTable(page) &&
-		    !(po && (po->kind == MMFS_OWNER_SLAB || po->kind == MMFS_OWNER_PGTABLE)))
-			n++;
-		pfn++;
-	}
-	return n;
-}
-
 static void release_all(void)
 {
 	char err[256];
