@@ -187,7 +187,7 @@ static int cmd_alloc_pages(struct cmd_ctx *c)
 			    "alloc_pages order=%lu refused", order);
 	mmfs_set_owner(page, MMFS_OWNER_USER, c->uid);
 	po = get_page_owner(page);
-	ublock_add(page_to_pfn(page), (unsigned int)order, po ? po->ts_nsec : 0, c->uid);
+	ublock_add(page_to_pfn(page), (unsigned int)order, po ? po->wall_ns : 0, c->uid);
 	snprintf(c->reply, sizeof(c->reply), " pfn=0x%lx order=%lu", page_to_pfn(page), order);
 	return 0;
 }

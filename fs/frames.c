@@ -41,7 +41,7 @@ static bool ublock_live(const struct ublock *b)
 	if (!pfn_valid(b->pfn))
 		return false;
 	po = get_page_owner(pfn_to_page(b->pfn));
-	return po && po->order >= 0 && po->ts_nsec == b->ts;
+	return po && po->order >= 0 && po->wall_ns == b->ts;
 }
 
 static void ublocks_prune(void)
@@ -133,7 +133,7 @@ bool frame_get(unsigned long pfn, struct frame_info *fi)
 		return false;		/* free, or freed while pinned */
 	fi->pfn = pfn;
 	fi->order = po->order;
-	fi->ts = po->ts_nsec;
+	fi->ts = po->wall_ns;
 	fi->wall_ns = po->wall_ns;
 	fi->kind = po->kind;
 	fi->owner_id = po->owner_id;

@@ -10,7 +10,7 @@
 struct frame_info {
 	unsigned long pfn;		/* head pfn */
 	unsigned int order;
-	uint64_t ts;			/* allocation time: the inode generation */
+	uint64_t ts;			/* allocation time (page_owner wall_ns): the inode generation */
 	uint64_t wall_ns;		/* mtime */
 	unsigned int uid;		/* owner uid (0 for the kernel's blocks) */
 	enum mmfs_owner_kind kind;

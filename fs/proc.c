@@ -940,7 +940,7 @@ static void page_owner_walk(struct pbuf *b, bool names_ok)
 		gfp_format(po.gfp_mask, gfpbuf, sizeof(gfpbuf));
 		pb_printf(b, "Page allocated via order %u, mask %#x(%s), pid %d, tgid %d (%s), ts %llu ns\n",
 			  (unsigned int)po.order, po.gfp_mask, gfpbuf, po.pid, po.pid,
-			  po.comm, (unsigned long long)po.ts_nsec);
+			  po.comm, (unsigned long long)page_owner_ts_nsec(&po));
 
 		page_mt = (int)((po.gfp_mask & GFP_MOVABLE_MASK) >> GFP_MOVABLE_SHIFT);
 		if (page_mt >= MIGRATE_PCPTYPES)

@@ -14,6 +14,7 @@
 #include <errno.h>
 #include <stdatomic.h>
 #include <pthread.h>
+#include <sys/rseq.h>
 
 #define likely(x)	__builtin_expect(!!(x), 1)
 #define unlikely(x)	__builtin_expect(!!(x), 0)
@@ -134,13 +135,26 @@ typedef struct { atomic_long counter; } atomic_long_t;
 
 /* ---- per-cpu ----
  * The simulated machine has nr_cpu_ids CPUs (cpus= option).  A thread runs
- * on simulated CPU sched_getcpu() % nr_cpu_ids (glibc reads it from the rseq
- * area: ~2.5 ns).  Per-cpu data is protected by a per-cpu lock or trylock in
- * the owner file, because two host threads may map to one simulated CPU.
+ * on simulated CPU host-cpu % nr_cpu_ids.  The host CPU is read straight
+ * from the rseq area glibc registered for the thread (__rseq_offset from
+ * the thread pointer: one load, where sched_getcpu() is a call of ~2.5 ns);
+ * mmfs_raw_cpu() (util.c) is the slow path: no rseq registration (the area
+ * then says a negative cpu_id), or more host CPUs than simulated ones.
+ * Per-cpu data is protected by a per-cpu lock or trylock in the owner file,
+ * because two host threads may map to one simulated CPU.
  */
 extern unsigned int nr_cpu_ids;			/* set by mm_boot() */
 int mmfs_raw_cpu(void);				/* mm/util.c */
-static __always_inline int smp_processor_id(void) { return mmfs_raw_cpu(); }
+static __always_inline int smp_processor_id(void)
+{
+	const struct rseq *rs = (const struct rseq *)((char *)__builtin_thread_pointer() +
+						      __rseq_offset);
+	unsigned int cpu = __atomic_load_n(&rs->cpu_id, __ATOMIC_RELAXED);
+
+	if (unlikely(cpu >= nr_cpu_ids))
+		return mmfs_raw_cpu();
+	return (int)cpu;
+}
 #define for_each_possible_cpu(cpu) for ((cpu) = 0; (cpu) < (int)nr_cpu_ids; (cpu)++)
 #define for_each_online_cpu(cpu)   for_each_possible_cpu(cpu)
 #define num_online_cpus()	   (nr_cpu_ids)

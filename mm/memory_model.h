@@ -82,7 +82,7 @@ static __always_inline unsigned long sparse_encode_mem_map(struct page *map, uns
 static __always_inline struct page *__section_mem_map_addr(const struct mem_section *s)
 { return (struct page *)(s->section_mem_map & SECTION_MAP_MASK); }
 static __always_inline unsigned long page_to_section(const struct page *p)
-{ return (READ_ONCE(p->flags) >> SECTIONS_PGSHIFT) & SECTIONS_MASK; }
+{ return (page_flags_links(p) >> SECTIONS_PGSHIFT) & SECTIONS_MASK; }
 static __always_inline void set_page_section(struct page *p, unsigned long sec)
 {
 	p->flags &= ~(SECTIONS_MASK << SECTIONS_PGSHIFT);

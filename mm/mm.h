@@ -180,9 +180,9 @@ static inline struct page *compound_head(const struct page *p)
 static inline unsigned int compound_order(const struct page *p)
 { return PageHead(p) ? p[1].compound_order : 0; }
 static inline enum zone_type page_zonenum(const struct page *p)
-{ return (enum zone_type)((READ_ONCE(p->flags) >> ZONES_PGSHIFT) & ((1UL << ZONES_SHIFT) - 1)); }
+{ return (enum zone_type)((page_flags_links(p) >> ZONES_PGSHIFT) & ((1UL << ZONES_SHIFT) - 1)); }
 static inline int page_to_nid(const struct page *p)
-{ return (int)((READ_ONCE(p->flags) >> NODES_PGSHIFT) & ((1UL << NODES_SHIFT) - 1)); }
+{ return (int)((page_flags_links(p) >> NODES_PGSHIFT) & ((1UL << NODES_SHIFT) - 1)); }
 static inline struct zone *page_zone(const struct page *p)
 { return &NODE_DATA(page_to_nid(p))->node_zones[page_zonenum(p)]; }
 static inline void set_page_links(struct page *p, enum zone_type zone, int nid)
@@ -260,22 +260,30 @@ int page_flags_format(const struct page *page, char *buf, size_t len);
 /* ------------------------------------------------------------ page_owner */
 enum mmfs_owner_kind { MMFS_OWNER_NONE, MMFS_OWNER_KERNEL, MMFS_OWNER_USER,
 		       MMFS_OWNER_SLAB, MMFS_OWNER_PGTABLE };
+/*
+ * One record per pfn, 64 bytes (one cache line: the allocation fast path
+ * writes a whole record).  The kernel's page_owner keeps ts_nsec; here the
+ * allocation time is kept once, on the wall clock, and page_owner_ts_nsec()
+ * gives it on the log's clock.
+ */
 struct page_owner {
-	uint64_t ts_nsec;		/* allocation time (mmfs_ktime_ns) */
-	uint64_t wall_ns;		/* allocation time, CLOCK_REALTIME (mtime) */
-	gfp_t gfp_mask;
-	short order;			/* -1 when not the head of an allocated block */
-	short last_migrate_reason;
-	int pid;			/* allocating client */
-	unsigned int uid;		/* allocating uid */
-	char comm[16];
-	enum mmfs_owner_kind kind;	/* what the block is for */
+	uint64_t wall_ns;		/* allocation time, CLOCK_REALTIME (mtime); strictly
+					 * increasing per pfn, so (pfn, time) names one allocation */
 	long owner_id;			/* uid, pgtable pid; slab: unused (page->slab_cache) */
 	void *fs_private;		/* MMFS: fs/ per-block data (frame inode state) */
+	char comm[16];
+	gfp_t gfp_mask;
+	int pid;			/* allocating client */
+	unsigned int uid;		/* allocating uid */
+	int user_refs;			/* MMFS: references taken by mmfs_get_page */
+	short order;			/* -1 when not the head of an allocated block */
+	signed char last_migrate_reason;
+	unsigned char kind;		/* enum mmfs_owner_kind: what the block is for */
 	unsigned char live;		/* MMFS: heads an allocated block (page_owner.c) */
 	unsigned char owner_dropped;	/* MMFS: free_pages done; pins keep it until put */
-	int user_refs;			/* MMFS: references taken by mmfs_get_page */
-};
+} __attribute__((aligned(64)));
+/* the allocation time on the log's clock (ns since boot), as page_owner's ts_nsec */
+uint64_t page_owner_ts_nsec(const struct page_owner *po);
 /* The record of an allocated block's head, NULL for anything else. */
 struct page_owner *get_page_owner(const struct page *head);
 void mmfs_set_owner(struct page *head, enum mmfs_owner_kind kind, long id);

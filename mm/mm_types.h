@@ -58,6 +58,19 @@ struct page {
 	unsigned long mmfs_ext;		/* MMFS: reserved for per-page side data */
 };
 
+/*
+ * The node, zone and section bits of page->flags are set once when the
+ * memmap is initialised and never change: like the kernel, read them with
+ * a plain load the compiler may share between page_to_nid, page_zonenum
+ * and the rest.  Under ThreadSanitizer, a relaxed atomic load, since other
+ * bits of the word are updated concurrently (PG_head, the page flags).
+ */
+#if MMFS_TSAN
+#define page_flags_links(p)	READ_ONCE((p)->flags)
+#else
+#define page_flags_links(p)	((p)->flags)
+#endif
+
 BUILD_BUG_ON(sizeof(struct page) > 64);
 
 /* ---- address spaces (mm/mmap.c, mm/memory.c) ---- */

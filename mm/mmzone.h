@@ -66,6 +66,9 @@ struct per_cpu_pages {
 	short free_count;		/* consecutive frees (batch scaling) */
 	unsigned char flags;		/* PCPF_* (page_alloc.c), 6.7 */
 	unsigned char alloc_factor;	/* batch scale of consecutive allocations, 6.7 */
+	/* MMFS: the fast paths' vm events, counted under the lock with plain
+	 * stores and folded into vmstat every PCP_STAT_FOLD (page_alloc.c) */
+	unsigned int pend_pgalloc, pend_pgfree, pend_numa_local, pend_events;
 	struct list_head lists[NR_PCP_LISTS];
 } ____cacheline_aligned;
 

@@ -313,11 +313,17 @@ static void init_gfp_zone_table(void)
 	gfp_zone_table_ready = true;
 }
 
+/* the allocator's own lookup: boot has built the table before mmfs_booted */
+static __always_inline enum zone_type gfp_zone_booted(gfp_t flags)
+{
+	return (enum zone_type)gfp_zone_table[flags & GFP_ZONEMASK];
+}
+
 static __always_inline enum zone_type __gfp_zone(gfp_t flags)
 {
 	if (unlikely(!gfp_zone_table_ready))
 		init_gfp_zone_table();
-	return (enum zone_type)gfp_zone_table[flags & GFP_ZONEMASK];
+	return gfp_zone_booted(flags);
 }
 
 /**
@@ -461,7 +467,7 @@ static __always_inline bool free_area_empty(const struct free_area *area, int mt
 
 /* node and zone bits: page_zone_id() */
 static __always_inline unsigned long page_zone_id(const struct page *page)
-{ return load_relaxed(&page->flags) >> NODES_PGSHIFT; }
+{ return page_flags_links(page) >> NODES_PGSHIFT; }
 
 static __always_inline bool page_is_buddy(const struct page *page, const struct page *buddy,
 					  unsigned int order)
@@ -1029,28 +1035,11 @@ static __always_inline int local_nid(void)
 	return numa_node_id();
 }
 
-/*
- * The simulated CPU, as smp_processor_id() computes it (host cpu modulo
- * nr_cpu_ids), read straight from the rseq area glibc registered: one load
- * instead of a call (ARCHITECTURE.md).
- */
+/* The simulated CPU whose pcp lists the caller uses (glue.h: one load
+ * from the rseq area). */
 static __always_inline unsigned int pcp_cpu(void)
 {
-	unsigned int cpu;
-
-	if (likely(__rseq_size > 0)) {
-		const struct rseq *rs = (const struct rseq *)((char *)__builtin_thread_pointer() +
-							      __rseq_offset);
-
-		cpu = READ_ONCE(rs->cpu_id);
-		if (unlikely((int)cpu < 0))
-			cpu = 0;
-	} else {
-		cpu = (unsigned int)smp_processor_id();
-	}
-	if (unlikely(cpu >= nr_cpu_ids))
-		cpu %= nr_cpu_ids;
-	return cpu;
+	return (unsigned int)smp_processor_id();
 }
 
 /*
@@ -1113,7 +1102,7 @@ static __always_inline struct per_cpu_pages *pcp_spin_trylock(struct zone *zone,
 {
 	struct per_cpu_pages *pcp = &zone->per_cpu_pageset[cpu];
 
-	if (likely(pcp_rseq_mode)) {
+	if (unlikely(pcp_rseq_mode)) {
 		if (likely(!rseq_pcp_trylock(&pcp->lock.locked, cpu)))
 			return pcp;
 		return NULL;
@@ -1305,39 +1294,25 @@ static __always_inline struct page *__rmqueue_pcplist(struct zone *zone, unsigne
 
 /*
  * MMFS: the pcp fast paths count their events (PGALLOC_<zone>, PGFREE,
- * NUMA_HIT/LOCAL) in a per-zone per-CPU record under the pcp lock, with
- * plain stores, and fold them into vmstat every PCP_STAT_FOLD events, at
- * every refill/drain and in mmfs_pcp_fold_stats(): vmstat's per-cpu
- * counters are atomics here (several host threads share a simulated CPU),
- * and four atomics would cost more than the rest of the fast path.
+ * NUMA_HIT/LOCAL) in the pcp itself, under its lock, with plain stores,
+ * and fold them into vmstat every PCP_STAT_FOLD events, at every
+ * refill/drain and in mmfs_pcp_fold_stats(): vmstat's per-cpu counters are
+ * atomics here (several host threads share a simulated CPU), and four
+ * atomics would cost more than the rest of the fast path.
  */
-struct pcp_pending {
-	unsigned long pgalloc;		/* pages allocated from the pcp */
-	unsigned long pgfree;		/* pages freed to the pcp */
-	unsigned long numa_local;	/* allocations that were numa_hit+numa_local */
-	unsigned long events;		/* events since the last fold */
-} ____cacheline_aligned;
 #define PCP_STAT_FOLD		64
-#define PCP_ZONE_IDS		(1u << (ZONES_SHIFT + NODES_SHIFT))
-static struct pcp_pending *pcp_pending;	/* [zone id][nr_cpu_ids] */
-static unsigned int pcp_pending_cpus;
 
-static __always_inline struct pcp_pending *pcp_pending_of(const struct page *page, unsigned int cpu)
+static noinline void pcp_fold_pending(struct zone *zone, struct per_cpu_pages *pcp)
 {
-	return &pcp_pending[(unsigned int)page_zone_id(page) * pcp_pending_cpus + cpu];
-}
-
-static noinline void pcp_fold_pending(struct zone *zone, struct pcp_pending *pp)
-{
-	if (pp->pgalloc)
-		__count_vm_events((enum vm_event_item)(PGALLOC_DMA + zone_idx(zone)), (long)pp->pgalloc);
-	if (pp->pgfree)
-		__count_vm_events(PGFREE, (long)pp->pgfree);
-	if (pp->numa_local) {
-		atomic_long_add((long)pp->numa_local, &zone->vm_numa_event[NUMA_HIT]);
-		atomic_long_add((long)pp->numa_local, &zone->vm_numa_event[NUMA_LOCAL]);
+	if (pcp->pend_pgalloc)
+		__count_vm_events((enum vm_event_item)(PGALLOC_DMA + zone_idx(zone)), (long)pcp->pend_pgalloc);
+	if (pcp->pend_pgfree)
+		__count_vm_events(PGFREE, (long)pcp->pend_pgfree);
+	if (pcp->pend_numa_local) {
+		atomic_long_add((long)pcp->pend_numa_local, &zone->vm_numa_event[NUMA_HIT]);
+		atomic_long_add((long)pcp->pend_numa_local, &zone->vm_numa_event[NUMA_LOCAL]);
 	}
-	pp->pgalloc = pp->pgfree = pp->numa_local = pp->events = 0;
+	pcp->pend_pgalloc = pcp->pend_pgfree = pcp->pend_numa_local = pcp->pend_events = 0;
 }
 
 /**
@@ -1350,19 +1325,16 @@ void mmfs_pcp_fold_stats(void)
 {
 	struct zone *zone;
 
-	if (!pcp_pending || !mmfs_booted)
+	if (!mmfs_booted)
 		return;
 	for_each_populated_zone(zone) {
-		unsigned int zid = (unsigned int)(zone->node << 0) |
-				   ((unsigned int)zone_idx(zone) << NODES_SHIFT);
-
 		if (!zone->per_cpu_pageset)
 			continue;
-		for (unsigned int cpu = 0; cpu < pcp_pending_cpus && cpu < nr_cpu_ids; cpu++) {
+		for (unsigned int cpu = 0; cpu < nr_cpu_ids; cpu++) {
 			struct per_cpu_pages *pcp = &zone->per_cpu_pageset[cpu];
 
 			pcp_lock_remote(pcp, (unsigned int)cpu);
-			pcp_fold_pending(zone, &pcp_pending[zid * pcp_pending_cpus + cpu]);
+			pcp_fold_pending(zone, pcp);
 			pcp_unlock_remote(pcp);
 		}
 	}
@@ -1400,15 +1372,13 @@ static __always_inline struct page *rmqueue_pcplist(struct zone *preferred_zone,
 	list = &pcp->lists[order_to_pindex(migratetype, order)];
 	page = __rmqueue_pcplist(zone, order, migratetype, alloc_flags, pcp, list);
 	if (likely(page)) {
-		struct pcp_pending *pp = pcp_pending_of(page, cpu);
-
-		pp->pgalloc += 1UL << order;
+		pcp->pend_pgalloc += 1U << order;
 		if (likely(zone->node == preferred_zone->node && zone->node == local_nid()))
-			pp->numa_local++;
+			pcp->pend_numa_local++;
 		else
 			zone_statistics(preferred_zone, zone);
-		if (unlikely(++pp->events >= PCP_STAT_FOLD))
-			pcp_fold_pending(zone, pp);
+		if (unlikely(++pcp->pend_events >= PCP_STAT_FOLD))
+			pcp_fold_pending(zone, pcp);
 	}
 	pcp_spin_unlock(pcp);
 	return page;
@@ -1583,11 +1553,25 @@ static __always_inline bool zone_watermark_fast(struct zone *z, unsigned int ord
 
 /* ===================================================== alloc/free hooks */
 
-static __always_inline bool want_init_on_free(void) { return mm_cfg.init_on_free != 0; }
-static __always_inline bool want_init_on_alloc(gfp_t flags)
+/*
+ * init_on_alloc/init_on_free are boot options, static keys in the kernel;
+ * here post_alloc_hook's whole "clear on allocation?" test is one mask set
+ * at boot: every gfp with init_on_alloc, __GFP_ZERO without it, nothing
+ * with init_on_free (the page was cleared when it was freed).
+ */
+static gfp_t init_on_alloc_gfp_mask;
+
+static void init_mem_debugging(void)
 {
-	return mm_cfg.init_on_alloc || (flags & __GFP_ZERO);
+	if (mm_cfg.init_on_free)
+		init_on_alloc_gfp_mask = 0;
+	else if (mm_cfg.init_on_alloc)
+		init_on_alloc_gfp_mask = ~(gfp_t)0;
+	else
+		init_on_alloc_gfp_mask = __GFP_ZERO;
 }
+
+static __always_inline bool want_init_on_free(void) { return mm_cfg.init_on_free != 0; }
 
 static void kernel_init_pages(struct page *page, unsigned long pfn, int numpages)
 {
@@ -1619,7 +1603,7 @@ static void prep_compound_page(struct page *page, unsigned int order)
 
 static __always_inline void post_alloc_hook(struct page *page, unsigned int order, gfp_t gfp_flags)
 {
-	bool init = !want_init_on_free() && want_init_on_alloc(gfp_flags);
+	bool init = gfp_flags & init_on_alloc_gfp_mask;
 	unsigned long pfn = page_to_pfn(page);
 
 	page->private = 0;
@@ -1808,13 +1792,9 @@ static __always_inline void free_unref_page_commit(struct zone *zone, struct per
 	unsigned int pindex;
 	bool free_high = false;
 
-	{
-		struct pcp_pending *pp = pcp_pending_of(page, cpu);
-
-		pp->pgfree += 1UL << order;
-		if (unlikely(++pp->events >= PCP_STAT_FOLD))
-			pcp_fold_pending(zone, pp);
-	}
+	pcp->pend_pgfree += 1U << order;
+	if (unlikely(++pcp->pend_events >= PCP_STAT_FOLD))
+		pcp_fold_pending(zone, pcp);
 	/* On freeing, reduce the number of pages batch-allocated next. */
 	pcp->alloc_factor >>= 1;
 	pindex = order_to_pindex(migratetype, order);
@@ -2357,7 +2337,7 @@ static __always_inline bool prepare_alloc_pages(gfp_t gfp_mask, unsigned int ord
 						int preferred_nid, const unsigned long *nodemask,
 						struct alloc_context *ac)
 {
-	ac->highest_zoneidx = __gfp_zone(gfp_mask);
+	ac->highest_zoneidx = gfp_zone_booted(gfp_mask);
 	ac->zonelist = node_zonelist(preferred_nid, gfp_mask);
 	ac->nodemask = nodemask;
 	ac->migratetype = __gfp_migratetype(gfp_mask);
@@ -2390,7 +2370,7 @@ struct page *__alloc_pages(gfp_t gfp, unsigned int order, int preferred_nid,
 			mmfs_warn(__FILE__, __LINE__, "order >= MAX_ORDER");
 		return NULL;
 	}
-	if (unlikely(preferred_nid < 0 || preferred_nid >= nr_online_nodes || !mmfs_booted))
+	if (unlikely((unsigned int)preferred_nid >= (unsigned int)nr_online_nodes || !mmfs_booted))
 		return NULL;
 	if (unlikely(!prepare_alloc_pages(gfp, order, preferred_nid, nodemask, &ac))) {
 		page = NULL;
@@ -2733,6 +2713,7 @@ int zone_pcp_init(struct zone *zone)
 	}
 	memset(pcp, 0, sz);
 	memset(zs, 0, sizeof(*zs) * nr_cpu_ids);
+	pcp_choose_mode();	/* the same answer for every zone of a boot */
 	for (unsigned int cpu = 0; cpu < nr_cpu_ids; cpu++) {
 		spin_lock_init(&pcp[cpu].lock);
 		for (int i = 0; i < NR_PCP_LISTS; i++)
@@ -2740,20 +2721,6 @@ int zone_pcp_init(struct zone *zone)
 		/* boot pageset: high 0, batch 1 (pcp disabled until setup) */
 		pcp[cpu].high = pcp[cpu].high_min = pcp[cpu].high_max = 0;
 		pcp[cpu].batch = 1;
-	}
-	if (!pcp_pending || pcp_pending_cpus != nr_cpu_ids) {
-		pcp_choose_mode();	/* first zone of this boot */
-		size_t psz = sizeof(struct pcp_pending) * PCP_ZONE_IDS * nr_cpu_ids;
-
-		free(pcp_pending);
-		pcp_pending = aligned_alloc(64, psz);
-		if (!pcp_pending) {
-			free(pcp);
-			free(zs);
-			return -ENOMEM;
-		}
-		memset(pcp_pending, 0, psz);
-		pcp_pending_cpus = nr_cpu_ids;
 	}
 	zone->per_cpu_pageset = pcp;
 	zone->per_cpu_zonestats = zs;
@@ -3022,6 +2989,7 @@ static void set_recommended_min_free_kbytes(void)
 void init_per_zone_wmark_min(void)
 {
 	init_gfp_zone_table();
+	init_mem_debugging();
 
 	if (mm_cfg.min_free_kbytes >= 0) {
 		/* MMFS: min_free_kbytes= overrides the computed value entirely
@@ -3050,9 +3018,6 @@ void page_alloc_shutdown(void)
 		zone->per_cpu_pageset = NULL;
 		zone->per_cpu_zonestats = NULL;
 	}
-	free(pcp_pending);
-	pcp_pending = NULL;
-	pcp_pending_cpus = 0;
 	/* the sysctls go back to their defaults for the next boot */
 	min_free_kbytes = 1024;
 	user_min_free_kbytes = -1;

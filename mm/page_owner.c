@@ -3,8 +3,8 @@
  * page_owner.c - who allocated each block (mm/page_owner.c over a
  * page_ext-like side array, mm/page_ext.c).
  *
- * One struct page_owner per pfn, kept per present 128 MiB section (a
- * section without RAM costs a NULL pointer).  The record of a block's head
+ * One struct page_owner per pfn, in one array indexed by pfn like the
+ * vmemmap (address space only: holes and never-allocated RAM cost nothing).  The record of a block's head
  * is "live" from post_alloc_hook (set_page_owner) to free_pages_prepare
  * (reset_page_owner); the allocator also keeps the block's order here so
  * put_page() can free a non-compound block whole (MMFS, see mm.h).
@@ -14,142 +14,177 @@
  * reference is gone; readers (frames/ listing, lookup) may see a record
  * change under them, as /sys/kernel/debug/page_owner readers do.
  *
- * MMFS: times come from the coarse real-time clock (one vDSO read, ~4 ms
- * resolution, called directly: po_clock_init) so the allocation fast path stays cheap; ts_nsec is that time
- * on the log's clock, made strictly increasing per pfn so that (pfn,
- * ts_nsec) identifies one allocation (fs/ uses it as a generation).
+ * MMFS: times come from the coarse real-time clock (~4 ms resolution, the
+ * kernel's tick), read by a tick thread that keeps the current value in
+ * mmfs_po_tick (the allocation fast path reads one word: see po_tick_fn);
+ * a record keeps that time on the wall clock (the frame's mtime), made
+ * strictly increasing per pfn so that (pfn, time) identifies one
+ * allocation (fs/ uses it as a generation); page_owner_ts_nsec() gives it
+ * on the log's clock.  Records are 64 bytes, one cache line each.
  */
 #include "page_owner.h"
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <elf.h>
-#include <link.h>
-#include <sys/auxv.h>
+#include <sys/mman.h>
 
-struct page_owner **mmfs_po_section;
-unsigned long mmfs_po_nr_sections;
+struct page_owner *mmfs_page_owners;
+static size_t po_bytes;
 uint64_t mmfs_po_wall_at_boot;
-#define po_section	mmfs_po_section
-#define po_nr_sections	mmfs_po_nr_sections
 #define wall_at_boot	mmfs_po_wall_at_boot
 
-int (*mmfs_po_vdso_gettime)(clockid_t, struct timespec *);
+BUILD_BUG_ON(sizeof(struct page_owner) != 64);
+
+struct po_tick mmfs_po_tick ____cacheline_aligned;
 
 /*
- * MMFS: find __vdso_clock_gettime in the vDSO the kernel mapped (its ELF
- * image at AT_SYSINFO_EHDR): glibc's clock_gettime wrapper costs as much
- * again as the coarse read itself on the allocation fast path.  Only
- * kept when it agrees with glibc's clock; any doubt leaves NULL.
+ * The tick.  Like the kernel's timer tick with NO_HZ_IDLE: every tick
+ * period (the coarse clock's resolution) the thread stores the coarse time;
+ * when a whole period passed without an allocation reading it, it stops
+ * (wall_ns 0: readers read the clock themselves and set ->used) and only
+ * looks again every PO_IDLE_MS until someone does.  A forked child has no
+ * tick thread: the atfork handler makes its readers read the clock.
  */
-static void *vdso_sym(const char *name)
-{
-	const ElfW(Ehdr) *eh = (const ElfW(Ehdr) *)getauxval(AT_SYSINFO_EHDR);
-	const ElfW(Phdr) *ph;
-	const ElfW(Dyn) *dyn = NULL;
-	const ElfW(Sym) *sym = NULL;
-	const char *str = NULL;
-	const Elf32_Word *hash = NULL;
-	uintptr_t base = 0;
-	bool have_base = false;
+#define PO_IDLE_MS	100
+static pthread_t po_tick_thread;
+static bool po_tick_running;
+static bool po_tick_stop;
+static pthread_mutex_t po_tick_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t po_tick_cond;
+static long po_tick_ns;
 
-	if (!eh || memcmp(eh->e_ident, ELFMAG, SELFMAG))
-		return NULL;
-	ph = (const ElfW(Phdr) *)((const char *)eh + eh->e_phoff);
-	for (int i = 0; i < eh->e_phnum; i++) {
-		if (ph[i].p_type == PT_LOAD && !have_base) {
-			base = (uintptr_t)eh + ph[i].p_offset - ph[i].p_vaddr;
-			have_base = true;
-		} else if (ph[i].p_type == PT_DYNAMIC) {
-			dyn = (const ElfW(Dyn) *)((const char *)eh + ph[i].p_offset);
-		}
-	}
-	if (!dyn || !have_base)
-		return NULL;
-	for (; dyn->d_tag != DT_NULL; dyn++) {
-		if (dyn->d_tag == DT_SYMTAB)
-			sym = (const ElfW(Sym) *)(base + dyn->d_un.d_ptr);
-		else if (dyn->d_tag == DT_STRTAB)
-			str = (const char *)(base + dyn->d_un.d_ptr);
-		else if (dyn->d_tag == DT_HASH)
-			hash = (const Elf32_Word *)(base + dyn->d_un.d_ptr);
-	}
-	if (!sym || !str || !hash)
-		return NULL;
-	for (Elf32_Word i = 0; i < hash[1]; i++) {
-		if (sym[i].st_name && sym[i].st_value && !strcmp(str + sym[i].st_name, name) &&
-		    ELF64_ST_TYPE(sym[i].st_info) == STT_FUNC)
-			return (void *)(base + sym[i].st_value);
-	}
-	return NULL;
+static uint64_t po_clock_coarse(void)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_REALTIME_COARSE, &now);
+	return (uint64_t)now.tv_sec * 1000000000ull + (uint64_t)now.tv_nsec;
 }
 
-static void po_clock_init(void)
+/* po_wall_now() without a tick: read the clock, and tell the tick thread */
+uint64_t mmfs_po_clock_slow(void)
 {
-	int (*fn)(clockid_t, struct timespec *);
-	struct timespec a, b, c;
+	if (!atomic_load_explicit(&mmfs_po_tick.used, memory_order_relaxed))
+		atomic_store_explicit(&mmfs_po_tick.used, 1, memory_order_relaxed);
+	return po_clock_coarse();
+}
 
-	mmfs_po_vdso_gettime = NULL;
-#if MMFS_TSAN
-	return;		/* keep the call where ThreadSanitizer's interceptor sees it */
-#endif
-	fn = (int (*)(clockid_t, struct timespec *))vdso_sym("__vdso_clock_gettime");
-	if (!fn)
-		return;
-	clock_gettime(CLOCK_REALTIME_COARSE, &a);
-	if (fn(CLOCK_REALTIME_COARSE, &b))
-		return;
-	clock_gettime(CLOCK_REALTIME_COARSE, &c);
-	if (b.tv_sec < a.tv_sec || (b.tv_sec == a.tv_sec && b.tv_nsec < a.tv_nsec) ||
-	    c.tv_sec < b.tv_sec || (c.tv_sec == b.tv_sec && c.tv_nsec < b.tv_nsec))
-		return;
-	mmfs_po_vdso_gettime = fn;
+static void *po_tick_fn(void *arg)
+{
+	bool ticking = true;
+
+	pthread_mutex_lock(&po_tick_lock);
+	while (!po_tick_stop) {
+		struct timespec until;
+		long wait = ticking ? po_tick_ns : PO_IDLE_MS * 1000000L;
+
+		clock_gettime(CLOCK_MONOTONIC, &until);
+		until.tv_nsec += wait;
+		until.tv_sec += until.tv_nsec / 1000000000L;
+		until.tv_nsec %= 1000000000L;
+		pthread_cond_timedwait(&po_tick_cond, &po_tick_lock, &until);
+		if (po_tick_stop)
+			break;
+		if (!atomic_exchange_explicit(&mmfs_po_tick.used, 0, memory_order_relaxed)) {
+			/* nobody allocated for a whole period: stop the tick */
+			ticking = false;
+			atomic_store_explicit(&mmfs_po_tick.wall_ns, 0, memory_order_relaxed);
+			continue;
+		}
+		ticking = true;
+		atomic_store_explicit(&mmfs_po_tick.wall_ns, po_clock_coarse(), memory_order_relaxed);
+	}
+	pthread_mutex_unlock(&po_tick_lock);
+	return arg;
+}
+
+static void po_tick_atfork_child(void)
+{
+	po_tick_running = false;
+	atomic_store_explicit(&mmfs_po_tick.wall_ns, 0, memory_order_relaxed);
+}
+
+static void po_tick_once(void)
+{
+	pthread_condattr_t ca;
+
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&po_tick_cond, &ca);
+	pthread_condattr_destroy(&ca);
+	pthread_atfork(NULL, NULL, po_tick_atfork_child);
+}
+
+static void po_tick_start(void)
+{
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+	struct timespec res;
+
+	pthread_once(&once, po_tick_once);
+	po_tick_ns = 4000000L;
+	if (!clock_getres(CLOCK_REALTIME_COARSE, &res) && !res.tv_sec &&
+	    res.tv_nsec >= 1000000L && res.tv_nsec <= 10000000L)
+		po_tick_ns = res.tv_nsec;
+	po_tick_stop = false;
+	atomic_store_explicit(&mmfs_po_tick.used, 1, memory_order_relaxed);
+	atomic_store_explicit(&mmfs_po_tick.wall_ns, 0, memory_order_relaxed);
+	/* without a thread, readers read the clock: still correct */
+	po_tick_running = !pthread_create(&po_tick_thread, NULL, po_tick_fn, NULL);
+}
+
+static void po_tick_end(void)
+{
+	if (po_tick_running) {
+		pthread_mutex_lock(&po_tick_lock);
+		po_tick_stop = true;
+		pthread_cond_signal(&po_tick_cond);
+		pthread_mutex_unlock(&po_tick_lock);
+		pthread_join(po_tick_thread, NULL);
+		po_tick_running = false;
+	}
+	atomic_store_explicit(&mmfs_po_tick.wall_ns, 0, memory_order_relaxed);
+}
+
+uint64_t page_owner_ts_nsec(const struct page_owner *po)
+{
+	uint64_t wall = READ_ONCE(po->wall_ns);
+
+	return wall > wall_at_boot ? wall - wall_at_boot : 0;
 }
 
 /**
- * page_ext_init - allocate the side array for every present section
+ * page_ext_init - map the side array (one record per pfn below max_pfn)
  *
  * Return: 0 or -ENOMEM.
  */
 int page_ext_init(void)
 {
-	unsigned long sec, nr = (max_pfn + PAGES_PER_SECTION - 1) >> PFN_SECTION_SHIFT;
-	struct timespec ts;
+	void *p;
 
 	page_ext_shutdown();
-	po_section = calloc(nr ? nr : 1, sizeof(*po_section));
-	if (!po_section)
+	/* address space for every pfn up to max_pfn, as the vmemmap has: zeroed,
+	 * and only backed where records are written (holes never are) */
+	po_bytes = PAGE_ALIGN((max_pfn ? max_pfn : 1) * sizeof(struct page_owner));
+	p = mmap(NULL, po_bytes, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (p == MAP_FAILED) {
+		po_bytes = 0;
 		return -ENOMEM;
-	po_nr_sections = nr;
-	for (sec = 0; sec < nr; sec++) {
-		bool present = sec < mmfs_nr_sections &&
-			       mmfs_section_state[sec] != MMFS_SECTION_NONE;
-
-		if (!present)
-			continue;
-		/* calloc of a large block is lazily backed: pages of records
-		 * are only touched when their pfns are allocated */
-		po_section[sec] = calloc(PAGES_PER_SECTION, sizeof(struct page_owner));
-		if (!po_section[sec]) {
-			page_ext_shutdown();
-			return -ENOMEM;
-		}
 	}
-	po_clock_init();
-	clock_gettime(CLOCK_REALTIME_COARSE, &ts);
-	wall_at_boot = (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec - mmfs_ktime_ns();
+	mmfs_page_owners = p;
+	wall_at_boot = po_clock_coarse() - mmfs_ktime_ns();
+	po_tick_start();
 	return 0;
 }
 
 void page_ext_shutdown(void)
 {
-	if (po_section) {
-		for (unsigned long s = 0; s < po_nr_sections; s++)
-			free(po_section[s]);
-		free(po_section);
-	}
-	po_section = NULL;
-	po_nr_sections = 0;
+	po_tick_end();
+	if (mmfs_page_owners)
+		munmap(mmfs_page_owners, po_bytes);
+	mmfs_page_owners = NULL;
+	po_bytes = 0;
 }
 
 /**
@@ -178,7 +213,7 @@ struct page_owner *get_page_owner(const struct page *head)
 {
 	struct page_owner *po;
 
-	if (!head)
+	if (!head || !mmfs_page_owners || page_to_pfn(head) >= max_pfn)
 		return NULL;
 	po = __pfn_owner(page_to_pfn(head));
 	if (!po || !__atomic_load_n(&po->live, __ATOMIC_ACQUIRE))
@@ -216,13 +251,13 @@ unsigned long mmfs_next_allocated_block(unsigned long pfn)
 		struct page_owner *po;
 		struct page *page;
 
-		if (sec >= po_nr_sections)
+		if (!mmfs_page_owners)
 			break;
-		if (!po_section[sec]) {
+		if (sec >= mmfs_nr_sections || mmfs_section_state[sec] == MMFS_SECTION_NONE) {
 			pfn = (sec + 1) << PFN_SECTION_SHIFT;
 			continue;
 		}
-		po = &po_section[sec][pfn & (PAGES_PER_SECTION - 1)];
+		po = __pfn_owner(pfn);
 		if (__atomic_load_n(&po->live, __ATOMIC_ACQUIRE)) {
 			short order = READ_ONCE(po->order);
 

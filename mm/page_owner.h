@@ -12,61 +12,71 @@
 #include <string.h>
 #include <time.h>
 
-extern struct page_owner **mmfs_po_section;	/* [mmfs_po_nr_sections], NULL = no RAM */
-extern unsigned long mmfs_po_nr_sections;
+/* [max_pfn], indexed by pfn like the vmemmap; only records of RAM that was
+ * ever allocated are backed (NULL before page_ext_init) */
+extern struct page_owner *mmfs_page_owners;
 extern uint64_t mmfs_po_wall_at_boot;		/* CLOCK_REALTIME_COARSE at ktime 0 */
-/* MMFS: the vDSO's clock_gettime, called without glibc's wrapper (NULL:
- * not found or not sane at page_ext_init; then glibc's clock_gettime) */
-extern int (*mmfs_po_vdso_gettime)(clockid_t, struct timespec *);
 
-static __always_inline void po_clock_coarse(struct timespec *now)
+/*
+ * MMFS: the allocation time, as the coarse clock gives it, kept fresh by a
+ * tick thread (page_owner.c): the fast path reads one word instead of
+ * calling clock_gettime.  0 means "no tick": read the clock.  ->used tells
+ * the tick thread someone still reads it (it stops ticking when idle).
+ */
+struct po_tick {
+	_Atomic uint64_t wall_ns;
+	_Atomic unsigned char used;
+};
+extern struct po_tick mmfs_po_tick;
+uint64_t mmfs_po_clock_slow(void);
+
+static __always_inline uint64_t po_wall_now(void)
 {
-	int (*fn)(clockid_t, struct timespec *) = mmfs_po_vdso_gettime;
+	uint64_t wall = atomic_load_explicit(&mmfs_po_tick.wall_ns, memory_order_relaxed);
 
-	if (likely(fn))
-		fn(CLOCK_REALTIME_COARSE, now);
-	else
-		clock_gettime(CLOCK_REALTIME_COARSE, now);
+	if (unlikely(!wall))
+		return mmfs_po_clock_slow();
+	if (unlikely(!atomic_load_explicit(&mmfs_po_tick.used, memory_order_relaxed)))
+		atomic_store_explicit(&mmfs_po_tick.used, 1, memory_order_relaxed);
+	return wall;
 }
 
+/* the record of a valid pfn (the allocator's: no range check) */
 static __always_inline struct page_owner *__pfn_owner(unsigned long pfn)
 {
-	unsigned long sec = pfn >> PFN_SECTION_SHIFT;
+	struct page_owner *base = mmfs_page_owners;
 
-	if (unlikely(sec >= mmfs_po_nr_sections || !mmfs_po_section[sec]))
+	if (unlikely(!base))
 		return NULL;
-	return &mmfs_po_section[sec][pfn & (PAGES_PER_SECTION - 1)];
+	return &base[pfn];
 }
 
 /* MMFS: the _pfn forms take the pfn the allocator has already computed */
 static __always_inline void __set_page_owner_pfn(unsigned long pfn, unsigned int order, gfp_t gfp)
 {
 	struct page_owner *po = __pfn_owner(pfn);
-	struct timespec now;
-	uint64_t wall, ts;
+	const struct mmfs_task *task = current;
+	uint64_t wall;
 
 	if (unlikely(!po))
 		return;
-	po_clock_coarse(&now);
-	wall = (uint64_t)now.tv_sec * 1000000000ull + (uint64_t)now.tv_nsec;
-	po->wall_ns = wall;
-	ts = wall > mmfs_po_wall_at_boot ? wall - mmfs_po_wall_at_boot : 0;
-	/* strictly increasing per pfn, so (pfn, ts_nsec) names one allocation
+	wall = po_wall_now();
+	/* strictly increasing per pfn, so (pfn, time) names one allocation
 	 * even when the coarse clock has not ticked since the last one */
-	if (ts <= po->ts_nsec)
-		ts = po->ts_nsec + 1;
-	po->ts_nsec = ts;
-	__atomic_store_n(&po->gfp_mask, gfp, __ATOMIC_RELAXED);	/* read racily by move_freepages */
-	__atomic_store_n(&po->order, (short)order, __ATOMIC_RELAXED);
-	po->last_migrate_reason = -1;
-	po->pid = current->pid;
-	po->uid = current->uid;
-	memcpy(po->comm, current->comm, sizeof(po->comm));
-	po->kind = MMFS_OWNER_KERNEL;
+	if (unlikely(wall <= po->wall_ns))
+		wall = po->wall_ns + 1;
+	po->wall_ns = wall;
 	po->owner_id = 0;
 	po->fs_private = NULL;
-	po->owner_dropped = 0;
+	memcpy(po->comm, task->comm, sizeof(po->comm));
+	__atomic_store_n(&po->gfp_mask, gfp, __ATOMIC_RELAXED);	/* read racily by move_freepages */
+	po->pid = task->pid;
+	po->uid = task->uid;
 	po->user_refs = 0;
+	__atomic_store_n(&po->order, (short)order, __ATOMIC_RELAXED);
+	po->last_migrate_reason = -1;
+	po->kind = MMFS_OWNER_KERNEL;
+	po->owner_dropped = 0;
 	__atomic_store_n(&po->live, 1, __ATOMIC_RELEASE);
 }
 

@@ -223,33 +223,10 @@ static inline int cpu_node(int cpu)
 	return cpu_to_node(cpu);
 }
 
-/*
- * MMFS: the simulated CPU id costs a sched_getcpu() and a division, more
- * than the rest of the fast path, so a thread re-reads it every
- * SLAB_CPU_RECHECK calls (as slub.c does) and after every boot.  A thread
- * that migrated keeps using its previous CPU's array for a few operations:
- * correct (every cpu_array is locked, and the node used for alien frees is
- * that CPU's), it only costs locality.
- */
-#define SLAB_CPU_RECHECK	64
-static unsigned int slab_cpu_gen;		/* bumped by every boot */
-static __thread int slab_cpu_cached;
-static __thread int slab_cpu_left;
-static __thread unsigned int slab_cpu_seen;
-
-static noinline int slab_cpu_refresh(void)
-{
-	slab_cpu_cached = smp_processor_id();
-	slab_cpu_left = SLAB_CPU_RECHECK;
-	slab_cpu_seen = READ_ONCE(slab_cpu_gen);
-	return slab_cpu_cached;
-}
-
+/* the simulated CPU, straight from the rseq area (glue.h) */
 static __always_inline int slab_cpu(void)
 {
-	if (unlikely(--slab_cpu_left < 0 || slab_cpu_seen != READ_ONCE(slab_cpu_gen)))
-		return slab_cpu_refresh();
-	return slab_cpu_cached;
+	return smp_processor_id();
 }
 
 /* ------------------------------------------------------------------- debug */
@@ -1901,7 +1878,6 @@ static int slab_kmem_cache_init(void)
 {
 	memset(&kmem_cache_boot, 0, sizeof(kmem_cache_boot));
 	kmem_cache = &kmem_cache_boot;
-	WRITE_ONCE(slab_cpu_gen, slab_cpu_gen + 1);
 	use_alien_caches = nr_online_nodes > 1;
 	/* only use bigger page orders on machines with more than 32MB of memory */
 	slab_max_order = totalram_pages_count > (32UL << 20) >> PAGE_SHIFT ?

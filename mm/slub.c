@@ -90,29 +90,10 @@ static inline struct kmem_cache_node *get_node(const struct kmem_cache *s, int n
 	for ((nid) = 0; (nid) < nr_node_ids; (nid)++) \
 		if (((n) = get_node(s, nid)) == NULL) ; else
 
-/*
- * MMFS: the simulated CPU id costs a sched_getcpu() and a division (about
- * 10 ns, more than the rest of the fast path), so a thread re-reads it
- * every SLUB_CPU_RECHECK calls.  A thread that migrated keeps using its
- * previous CPU's kmem_cache_cpu for a few operations; that is correct
- * (every kmem_cache_cpu is lock-protected) and only costs locality.
- */
-#define SLUB_CPU_RECHECK	64
-static __thread int slub_cpu_cached;
-static __thread int slub_cpu_left;
-
-static noinline int slub_cpu_refresh(void)
-{
-	slub_cpu_cached = smp_processor_id();
-	slub_cpu_left = SLUB_CPU_RECHECK;
-	return slub_cpu_cached;
-}
-
+/* the simulated CPU, straight from the rseq area (glue.h) */
 static __always_inline int slub_cpu(void)
 {
-	if (unlikely(--slub_cpu_left < 0 || (unsigned int)slub_cpu_cached >= nr_cpu_ids))
-		return slub_cpu_refresh();
-	return slub_cpu_cached;
+	return smp_processor_id();
 }
 
 static __always_inline struct kmem_cache_cpu *raw_cpu_ptr(struct kmem_cache *s)

@@ -35,8 +35,8 @@ void __spin_lock_slow(spinlock_t *l)
 }
 
 /*
- * The simulated CPU this thread runs on.  sched_getcpu() reads the rseq
- * area glibc registered, so this costs a couple of nanoseconds.
+ * The simulated CPU this thread runs on, when smp_processor_id() could not
+ * take it from the rseq area as it is (see glue.h).
  */
 int mmfs_raw_cpu(void)
 {

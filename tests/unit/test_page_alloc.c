@@ -17,6 +17,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 /* ------------------------------------------------------------ helpers */
 
@@ -1110,6 +1112,76 @@ static void *blocked_reader(void *arg)
 	return NULL;
 }
 
+static uint64_t wall_coarse_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME_COARSE, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+/*
+ * page_owner's time comes from the tick thread (page_owner.c): each record
+ * carries the coarse wall clock of its allocation, within a tick or two of
+ * the clock itself, strictly increasing per pfn, and on the log's clock it
+ * is the ts_nsec /proc/page_owner prints.  When no allocation reads the
+ * tick for a period it stops, and the next allocation reads the clock.
+ */
+static void test_page_owner_time(void **state)
+{
+	struct page *page;
+	struct page_owner *po;
+	uint64_t before, after, prev;
+	unsigned long pfn;
+	struct timespec res;
+	uint64_t slack;
+
+	(void)state;
+	boot("mem=256M,cpus=1");
+	clock_getres(CLOCK_REALTIME_COARSE, &res);
+	/* the tick thread stores at most one period late, plus scheduling */
+	slack = 3 * (uint64_t)res.tv_nsec + 20000000ull;
+	before = wall_coarse_ns();
+	page = alloc_pages(GFP_KERNEL, 0);
+	after = wall_coarse_ns();
+	assert_non_null(page);
+	pfn = page_to_pfn(page);
+	po = get_page_owner(page);
+	assert_non_null(po);
+	assert_true(po->wall_ns + slack >= before);
+	assert_true(po->wall_ns <= after + 1000);
+	assert_true(page_owner_ts_nsec(po) <= mmfs_ktime_ns() + slack);
+	assert_int_equal(po->order, 0);
+	assert_int_equal(po->gfp_mask, GFP_KERNEL);
+	assert_int_equal(po->kind, MMFS_OWNER_KERNEL);
+	prev = po->wall_ns;
+	__free_pages(page, 0);
+	assert_null(get_page_owner(page));
+
+	/* the same pfn again at once (LIFO pcp): a later time, even within
+	 * one coarse tick */
+	for (int i = 0; i < 1000; i++) {
+		page = alloc_pages(GFP_KERNEL, 0);
+		assert_int_equal(page_to_pfn(page), pfn);
+		po = get_page_owner(page);
+		assert_true(po->wall_ns > prev);
+		prev = po->wall_ns;
+		__free_pages(page, 0);
+	}
+
+	/* idle for several ticks: the tick stops, and the next allocation
+	 * still gets the current time */
+	usleep(300000);
+	before = wall_coarse_ns();
+	page = alloc_pages(GFP_KERNEL, 0);
+	after = wall_coarse_ns();
+	po = get_page_owner(page);
+	assert_true(po->wall_ns + slack >= before);
+	assert_true(po->wall_ns <= after + 1000);
+	__free_pages(page, 0);
+	mm_shutdown();
+}
+
 static void test_tracepoints(void **state)
 {
 	char buf[8192], want[128];
@@ -1554,6 +1626,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_compound_and_refcounts, teardown),
 		cmocka_unit_test_teardown(test_fail_page_alloc, teardown),
 		cmocka_unit_test_teardown(test_warn_alloc, teardown),
+		cmocka_unit_test(test_page_owner_time),
 		cmocka_unit_test_teardown(test_tracepoints, teardown),
 		cmocka_unit_test_teardown(test_lookup_and_validate, teardown),
 		cmocka_unit_test_teardown(test_sysctls, teardown),
