@@ -1556,9 +1556,12 @@ static __always_inline bool zone_watermark_fast(struct zone *z, unsigned int ord
 /*
  * init_on_alloc/init_on_free are boot options, static keys in the kernel;
  * here post_alloc_hook's whole "clear on allocation?" test is one mask set
- * at boot: every gfp with init_on_alloc, __GFP_ZERO without it, nothing
- * with init_on_free (the page was cleared when it was freed).
+ * at boot, tested against gfp | INIT_ALWAYS (a bit no gfp has): every
+ * allocation with init_on_alloc, __GFP_ZERO ones without it, none with
+ * init_on_free (the page was cleared when it was freed).
  */
+#define INIT_ALWAYS	(1u << 31)
+BUILD_BUG_ON(__GFP_BITS_MASK & INIT_ALWAYS);
 static gfp_t init_on_alloc_gfp_mask;
 
 static void init_mem_debugging(void)
@@ -1566,7 +1569,7 @@ static void init_mem_debugging(void)
 	if (mm_cfg.init_on_free)
 		init_on_alloc_gfp_mask = 0;
 	else if (mm_cfg.init_on_alloc)
-		init_on_alloc_gfp_mask = ~(gfp_t)0;
+		init_on_alloc_gfp_mask = INIT_ALWAYS;
 	else
 		init_on_alloc_gfp_mask = __GFP_ZERO;
 }
@@ -1603,7 +1606,7 @@ static void prep_compound_page(struct page *page, unsigned int order)
 
 static __always_inline void post_alloc_hook(struct page *page, unsigned int order, gfp_t gfp_flags)
 {
-	bool init = gfp_flags & init_on_alloc_gfp_mask;
+	bool init = (gfp_flags | INIT_ALWAYS) & init_on_alloc_gfp_mask;
 	unsigned long pfn = page_to_pfn(page);
 
 	page->private = 0;
@@ -2061,6 +2064,41 @@ static noinline struct page *get_page_from_freelist(gfp_t gfp_mask, unsigned int
 	return __get_page_from_freelist(gfp_mask, order, alloc_flags, ac);
 }
 
+/*
+ * MMFS: the first pass of get_page_from_freelist for an order-0 request
+ * without a nodemask, stopped at the preferred zone: the same checks in the
+ * same order (its watermark, ZONE_BELOW_HIGH, rmqueue from this CPU's pcp
+ * list) with the alloc_context in registers instead of memory.  Anything
+ * else (the zone below its watermark, an empty pcp list the buddy cannot
+ * refill, fail_page_alloc armed) returns NULL having changed nothing but
+ * what the full pass would have changed in the same zone, and
+ * __alloc_pages then runs the full pass from the start.
+ */
+static __always_inline struct page *alloc_pages_first_zone(gfp_t gfp, int preferred_nid)
+{
+	enum zone_type highest = gfp_zone_booted(gfp);
+	struct zoneref *zref = first_zones_zonelist(node_zonelist(preferred_nid, gfp), highest, NULL);
+	struct zone *zone = zref->zone;
+	unsigned int alloc_flags;
+	struct page *page;
+
+	if (unlikely(!zone || !zone->per_cpu_pageset))
+		return NULL;
+	alloc_flags = ALLOC_WMARK_LOW | alloc_flags_nofragment(zref, gfp);
+	if (!(__atomic_load_n(&zone->flags, __ATOMIC_RELAXED) & (1UL << ZONE_BELOW_HIGH))) {
+		if (zone_watermark_fast(zone, 0, high_wmark_pages(zone), (int)highest, alloc_flags, gfp))
+			goto try_this_zone;
+		__atomic_fetch_or(&zone->flags, 1UL << ZONE_BELOW_HIGH, __ATOMIC_RELAXED);
+	}
+	if (!zone_watermark_fast(zone, 0, low_wmark_pages(zone), (int)highest, alloc_flags, gfp))
+		return NULL;
+try_this_zone:
+	page = rmqueue(zone, zone, 0, gfp, alloc_flags, __gfp_migratetype(gfp));
+	if (likely(page))
+		prep_new_page(page, 0, gfp, alloc_flags);
+	return page;
+}
+
 static unsigned int gfp_to_alloc_flags(gfp_t gfp_mask, unsigned int order)
 {
 	unsigned int alloc_flags = ALLOC_WMARK_MIN | ALLOC_CPUSET;
@@ -2372,6 +2410,15 @@ struct page *__alloc_pages(gfp_t gfp, unsigned int order, int preferred_nid,
 	}
 	if (unlikely((unsigned int)preferred_nid >= (unsigned int)nr_online_nodes || !mmfs_booted))
 		return NULL;
+	/* the common case first: order 0, no nodemask, no fault injection */
+	if (likely(order == 0 && !nodemask &&
+		   !atomic_load_explicit(&fail_page_alloc.probability, memory_order_relaxed))) {
+		page = alloc_pages_first_zone(gfp, preferred_nid);
+		if (likely(page)) {
+			trace_mm_page_alloc(page, 0, gfp, __gfp_migratetype(gfp));
+			return page;
+		}
+	}
 	if (unlikely(!prepare_alloc_pages(gfp, order, preferred_nid, nodemask, &ac))) {
 		page = NULL;
 		goto out;

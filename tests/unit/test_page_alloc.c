@@ -877,6 +877,23 @@ static void test_init_on_alloc(void **state)
 	assert_ptr_equal(p, q);
 	assert_true(all_bytes(page_address(q), 0, PAGE_SIZE));
 	__free_pages(q, 0);
+	/* every gfp, even one with no bits at all (GFP_ATOMIC and friends
+	 * without __GFP_ZERO): init_on_alloc does not look at the flags */
+	{
+		static const gfp_t gfps[] = { 0, GFP_NOWAIT, GFP_ATOMIC, GFP_USER, GFP_HIGHUSER_MOVABLE };
+
+		for (size_t i = 0; i < ARRAY_SIZE(gfps); i++) {
+			p = alloc_pages(GFP_KERNEL, 0);		/* dirty the pcp's next page */
+			memset(page_address(p), 0x5a, PAGE_SIZE);
+			__free_pages(p, 0);
+			q = alloc_pages(gfps[i], 0);
+			assert_non_null(q);
+			if (gfp_migratetype(gfps[i]) == MIGRATE_UNMOVABLE)
+				assert_ptr_equal(p, q);		/* that very page */
+			assert_true(all_bytes(mmfs_pfn_to_ptr(page_to_pfn(q)), 0, PAGE_SIZE));
+			__free_pages(q, 0);
+		}
+	}
 	assert_int_equal(get_zeroed_page(GFP_KERNEL) != 0, 1);
 	mm_shutdown();
 
