@@ -13,8 +13,8 @@
 void zone_init_free_lists(struct zone *zone);
 /* Allocate and init zone->per_cpu_pageset / per_cpu_zonestats for nr_cpu_ids. */
 int zone_pcp_init(struct zone *zone);
-/* Set pageblock migratetype bits: zone->pageblock_flags is allocated by
- * mm_init.c (setup_usemap, 4 bits per pageblock from zone_start_pfn). */
+/* Set pageblock migratetype bits: mmfs_pageblock_flags is allocated by
+ * mm_init.c (setup_usemap, 4 bits per pageblock from pfn 0). */
 void set_pageblock_migratetype(struct page *page, int migratetype);
 /* Release one naturally aligned boot block (refcount 1, PageReserved) to
  * the buddy lists: clears Reserved, refcount 0, adds to managed_pages. */
@@ -41,9 +41,10 @@ unsigned int nr_cpus_node(int nid);	/* CPUs on node nid (0 if none) */
 /* build_all_zonelists: vm_total_pages < pageblock_nr_pages * MIGRATE_TYPES */
 extern int page_group_by_mobility_disabled;
 extern unsigned long vm_total_pages;	/* the "Total pages" of the boot log */
-/* Pageblock bits: zone->pageblock_flags holds NR_PAGEBLOCK_BITS per
- * pageblock, bit index ((pfn - pageblock_start_pfn(zone_start_pfn)) >>
- * pageblock_order) * NR_PAGEBLOCK_BITS, as the kernel's pfn_to_bitidx. */
+/* Pageblock bits: mmfs_pageblock_flags holds NR_PAGEBLOCK_BITS per
+ * pageblock, bit index (pfn >> pageblock_order) * NR_PAGEBLOCK_BITS, as the
+ * kernel's SPARSEMEM pfn_to_bitidx within a section's usemap. */
+extern unsigned long *mmfs_pageblock_flags;
 #define NR_PAGEBLOCK_BITS	4
 #define pageblock_start_pfn(pfn)	ALIGN_DOWN((pfn), pageblock_nr_pages)
 

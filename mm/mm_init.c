@@ -867,20 +867,23 @@ static void calculate_node_totalpages(pg_data_t *pgdat, unsigned long node_start
 	pgdat->node_present_pages = realtotalpages;
 }
 
-/* usemap_size / setup_usemap: NR_PAGEBLOCK_BITS per pageblock of the zone */
-static int setup_usemap(struct zone *zone)
-{
-	unsigned long zonesize = zone->spanned_pages, bits;
+/*
+ * usemap_size / setup_usemap: NR_PAGEBLOCK_BITS per pageblock.  As under
+ * SPARSEMEM, where each section's mem_section_usage holds the bits of its
+ * pageblocks, the bits are found from the pfn alone: here every section's
+ * bits in one array indexed by pfn >> pageblock_order (so the free path
+ * reads a block's migratetype without going through its zone first).
+ */
+unsigned long *mmfs_pageblock_flags;
 
-	zone->pageblock_flags = NULL;
-	if (!zonesize)
-		return 0;
-	zonesize += zone->zone_start_pfn & (pageblock_nr_pages - 1);
-	bits = ALIGN(zonesize, pageblock_nr_pages) >> pageblock_order;
-	bits *= NR_PAGEBLOCK_BITS;
-	bits = ALIGN(bits, 64);
-	zone->pageblock_flags = calloc(bits / 64, sizeof(unsigned long));
-	return zone->pageblock_flags ? 0 : -ENOMEM;
+static int setup_usemap(void)
+{
+	unsigned long bits = (ALIGN(max_pfn, pageblock_nr_pages) >> pageblock_order) *
+			     NR_PAGEBLOCK_BITS;
+
+	free(mmfs_pageblock_flags);
+	mmfs_pageblock_flags = calloc(ALIGN(bits, 64) / 64 + 1, sizeof(unsigned long));
+	return mmfs_pageblock_flags ? 0 : -ENOMEM;
 }
 
 /* free_area_init_core for one node: the zone structures */
@@ -914,8 +917,6 @@ static int free_area_init_node(int nid)
 		atomic_long_set(&zone->managed_pages, 0);
 		zone_init_free_lists(zone);
 		ret = zone_pcp_init(zone);
-		if (!ret)
-			ret = setup_usemap(zone);
 		if (ret)
 			return ret;
 		zone->initialized = 1;
@@ -1440,7 +1441,7 @@ static int check_layout(const struct mm_config *cfg, char *err, size_t errlen)
 
 static void mm_teardown(void)
 {
-	int nid, j;
+	int nid;
 
 	if (hooks_booted >= 3)
 		mmfs_mmap_shutdown();
@@ -1454,11 +1455,11 @@ static void mm_teardown(void)
 	for (nid = 0; nid < MAX_NUMNODES; nid++) {
 		if (!node_data[nid])
 			continue;
-		for (j = 0; j < MAX_NR_ZONES; j++)
-			free(node_data[nid]->node_zones[j].pageblock_flags);
 		free(node_data[nid]);
 		node_data[nid] = NULL;
 	}
+	free(mmfs_pageblock_flags);
+	mmfs_pageblock_flags = NULL;
 	vmstat_shutdown();
 	mmfs_memory_model_shutdown();
 	mmfs_arena_shutdown();
@@ -1535,6 +1536,8 @@ int mm_boot(const struct mm_config *cfg, char *err, size_t errlen)
 	}
 	mmfs_arena.memmap_bytes = mmfs_memmap_backed_bytes();
 	ret = vmstat_boot();
+	if (!ret)
+		ret = setup_usemap();
 	if (ret)
 		goto nomem;
 	for (nid = 0; nid < nr_online_nodes; nid++) {

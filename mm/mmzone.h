@@ -88,17 +88,18 @@ struct zone {
 	struct pglist_data *zone_pgdat;
 	struct per_cpu_pages *per_cpu_pageset;	/* [nr_cpu_ids] */
 	struct per_cpu_zonestat *per_cpu_zonestats;	/* [nr_cpu_ids] */
-	unsigned long *pageblock_flags;		/* 4 bits per pageblock from zone_start_pfn */
 	unsigned long zone_start_pfn;
 	atomic_long_t managed_pages;
 	unsigned long spanned_pages;
 	unsigned long present_pages;
 	const char *name;
 	int initialized;
-	spinlock_t lock;			/* protects free_area */
-	struct free_area free_area[MAX_ORDER];
+	/* as the kernel's CACHELINE_PADDING: the read-mostly fields above, the
+	 * free lists and their lock, and the counters each on lines of their own */
+	struct free_area free_area[MAX_ORDER] ____cacheline_aligned;
 	unsigned long flags;
-	atomic_long_t vm_stat[NR_VM_ZONE_STAT_ITEMS];
+	spinlock_t lock;			/* protects free_area */
+	atomic_long_t vm_stat[NR_VM_ZONE_STAT_ITEMS] ____cacheline_aligned;
 	atomic_long_t vm_numa_event[NR_VM_NUMA_EVENT_ITEMS];
 } ____cacheline_aligned;
 

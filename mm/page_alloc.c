@@ -365,12 +365,13 @@ int gfp_migratetype(gfp_t gfp)
 static __always_inline unsigned long pageblock_end_pfn(unsigned long pfn)
 { return pageblock_start_pfn(pfn) + pageblock_nr_pages; }
 
-static __always_inline unsigned long *get_pageblock_bitmap(const struct zone *zone)
-{ return zone->pageblock_flags; }
+/* SPARSEMEM's shape: the bits are found from the pfn (mm_init.c setup_usemap) */
+static __always_inline unsigned long *get_pageblock_bitmap(const struct page *page,
+							   unsigned long pfn)
+{ return mmfs_pageblock_flags; }
 
-static __always_inline unsigned long pfn_to_bitidx(const struct zone *zone, unsigned long pfn)
+static __always_inline unsigned long pfn_to_bitidx(const struct page *page, unsigned long pfn)
 {
-	pfn = pfn - pageblock_start_pfn(zone->zone_start_pfn);
 	return (pfn >> pageblock_order) * NR_PAGEBLOCK_BITS;
 }
 
@@ -383,13 +384,12 @@ static __always_inline unsigned long pfn_to_bitidx(const struct zone *zone, unsi
 static __always_inline unsigned long __get_pfnblock_flags_mask(const struct page *page,
 								unsigned long pfn, unsigned long mask)
 {
-	const struct zone *zone = page_zone(page);
-	unsigned long *bitmap = get_pageblock_bitmap(zone);
+	unsigned long *bitmap = get_pageblock_bitmap(page, pfn);
 	unsigned long bitidx, word;
 
 	if (unlikely(!bitmap))
 		return MIGRATE_MOVABLE & mask;
-	bitidx = pfn_to_bitidx(zone, pfn);
+	bitidx = pfn_to_bitidx(page, pfn);
 	word = __atomic_load_n(&bitmap[bitidx / 64], __ATOMIC_RELAXED);
 	return (word >> (bitidx & 63)) & mask;
 }
@@ -406,13 +406,12 @@ unsigned long get_pfnblock_flags_mask(const struct page *page, unsigned long pfn
 void set_pfnblock_flags_mask(struct page *page, unsigned long flags,
 			     unsigned long pfn, unsigned long mask)
 {
-	struct zone *zone = page_zone(page);
-	unsigned long *bitmap = get_pageblock_bitmap(zone);
+	unsigned long *bitmap = get_pageblock_bitmap(page, pfn);
 	unsigned long bitidx, *w, old, new;
 
 	if (unlikely(!bitmap))
 		return;
-	bitidx = pfn_to_bitidx(zone, pfn);
+	bitidx = pfn_to_bitidx(page, pfn);
 	w = &bitmap[bitidx / 64];
 	bitidx &= 63;
 	mask <<= bitidx;
@@ -1309,8 +1308,8 @@ static noinline void pcp_fold_pending(struct zone *zone, struct per_cpu_pages *p
 	if (pcp->pend_pgfree)
 		__count_vm_events(PGFREE, (long)pcp->pend_pgfree);
 	if (pcp->pend_numa_local) {
-		atomic_long_add((long)pcp->pend_numa_local, &zone->vm_numa_event[NUMA_HIT]);
-		atomic_long_add((long)pcp->pend_numa_local, &zone->vm_numa_event[NUMA_LOCAL]);
+		__mod_numa_state(zone, NUMA_HIT, pcp->pend_numa_local);
+		__mod_numa_state(zone, NUMA_LOCAL, pcp->pend_numa_local);
 	}
 	pcp->pend_pgalloc = pcp->pend_pgfree = pcp->pend_numa_local = pcp->pend_events = 0;
 }

@@ -32,10 +32,11 @@ struct per_cpu_nodestat {
 	int stat_threshold;
 } ____cacheline_aligned;
 
-/* per-cpu NUMA events of every zone of every node, cpu-major */
+/* per-cpu NUMA events of every zone of every node, cpu-major; a line each,
+ * so that two CPUs counting never share one */
 struct per_cpu_numa {
 	unsigned long ev[NR_VM_NUMA_EVENT_ITEMS];
-};
+} ____cacheline_aligned;
 
 static atomic_long_t vm_zone_stat[NR_VM_ZONE_STAT_ITEMS];
 static atomic_long_t vm_node_stat[NR_VM_NODE_STAT_ITEMS];
@@ -294,16 +295,22 @@ static __always_inline unsigned int numa_zone_index(const struct zone *zone)
 }
 
 /**
- * __inc_numa_state - count one NUMA event (numa_hit, numa_local, ...) on @zone
+ * __mod_numa_state - count @delta NUMA events (numa_hit, numa_local, ...) on
+ * @zone, in this CPU's counters (the zone's own are only for boot)
  */
-void __inc_numa_state(struct zone *zone, enum numa_stat_item item)
+void __mod_numa_state(struct zone *zone, enum numa_stat_item item, unsigned long delta)
 {
 	if (unlikely(!numa_stats || zone->node >= nr_stat_nodes)) {
-		atomic_long_add(1, &zone->vm_numa_event[item]);
+		atomic_long_add((long)delta, &zone->vm_numa_event[item]);
 		return;
 	}
 	__atomic_fetch_add(&numa_stats[stat_cpu() * (unsigned int)(nr_stat_nodes * MAX_NR_ZONES) +
-				       numa_zone_index(zone)].ev[item], 1, __ATOMIC_RELAXED);
+				       numa_zone_index(zone)].ev[item], delta, __ATOMIC_RELAXED);
+}
+
+void __inc_numa_state(struct zone *zone, enum numa_stat_item item)
+{
+	__mod_numa_state(zone, item, 1);
 }
 
 unsigned long zone_numa_event_state(struct zone *zone, enum numa_stat_item item)
@@ -451,7 +458,9 @@ int vmstat_boot(void)
 	vmstat_shutdown();
 	ev = aligned_alloc(64, sizeof(*ev) * ncpu);
 	node_stats = aligned_alloc(64, sizeof(*node_stats) * ncpu * nodes);
-	numa_stats = calloc(ncpu * nodes * MAX_NR_ZONES, sizeof(*numa_stats));
+	numa_stats = aligned_alloc(64, ncpu * nodes * MAX_NR_ZONES * sizeof(*numa_stats));
+	if (numa_stats)
+		memset(numa_stats, 0, ncpu * nodes * MAX_NR_ZONES * sizeof(*numa_stats));
 	if (!ev || !node_stats || !numa_stats) {
 		free(ev);
 		vmstat_shutdown();
