@@ -6,7 +6,7 @@
  * then every subsystem's registered validator; and lookup of a pfn.
  *
  * Lock order while validating a zone: every pcp->lock of the zone
- * (mmfs_pcp_lock_all: in rseq mode each taken on its own CPU), then
+ * (mmfs_pcp_lock_all, in CPU order), then
  * zone->lock (the allocator's order).  Registered validators run with no
  * lock of ours held.  The walk is exact when nothing allocates or frees
  * concurrently; blocks in flight between the free lists and page_owner

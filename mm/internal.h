@@ -108,10 +108,8 @@ void mmfs_trace_reset(void);
  * pgfree, numa_hit/local) into vmstat; vmstat readers call it for exact
  * numbers (drain_all_pages and mm_validate do it too). */
 void mmfs_pcp_fold_stats(void);
-/* page_alloc.c: every pcp lock of a zone (debug.c's validate), and whether
- * the pcp fast paths lock with restartable sequences (see page_alloc.c) */
+/* page_alloc.c: every pcp lock of a zone (debug.c's validate) */
 void mmfs_pcp_lock_all(struct zone *zone);
 void mmfs_pcp_unlock_all(struct zone *zone);
-bool mmfs_pcp_uses_rseq(void);
 
 #endif /* MMFS_INTERNAL_H */

@@ -1042,70 +1042,20 @@ static __always_inline unsigned int pcp_cpu(void)
 }
 
 /*
- * The pcp lock.  Two modes, chosen at boot (pcp_choose_mode):
+ * The pcp lock: a test-and-set trylock on the fast paths (the kernel's
+ * pcp_spin_trylock; a busy lock means another thread of this simulated CPU,
+ * and the caller goes to the buddy lists instead), spin_lock elsewhere.
  *
- * xchg: a test-and-set trylock on the fast paths, spin_lock elsewhere.
- *
- * rseq (MMFS, opt-in with MMFS_PCP_RSEQ=1 in the environment): when every
- * host CPU is a simulated CPU of its own (cpus= equals the host's CPU
- * count and the process may run on all of them),
- * pcp->lock of CPU c is only ever taken on CPU c, inside a restartable
- * sequence: "if (lock == 0 && still on c) lock = 1" commits with one plain
- * store, and the kernel aborts the sequence if the thread is preempted or
- * migrated in between, so no other thread of CPU c can interleave -- the
- * same exclusion the kernel's pcp_spin_trylock gets from disabling
- * preemption, with no atomic instruction.  The holder may migrate later and
- * releases with a plain store (x86 TSO: a release).  Whoever needs another
- * CPU's pcp (drains, validate, lookup, sysctls) first moves itself to that
- * CPU, as the kernel's drain_all_pages queues work on each CPU.
+ * MMFS: a restartable-sequence lock (take it with a plain store inside an
+ * rseq critical section on the owning CPU, as tcmalloc's per-CPU caches
+ * do) was built and measured: no faster here, since an uncontended xchg on
+ * a line this CPU owns costs about 1 ns of a ~20 ns pair, and it needs
+ * every remote locker to move to the owning CPU first.  The xchg stays.
  */
-static int pcp_rseq_mode;
-
-#define MMFS_RSEQ_SIG	0x53053053	/* glibc's x86 signature */
-
-/* 0: locked; 1: busy, or not on @cpu, or aborted */
-static __always_inline int rseq_pcp_trylock(atomic_int *lockw, unsigned int cpu)
-{
-	__asm__ __volatile__ goto (
-		".pushsection __rseq_cs, \"aw\"\n\t"
-		".balign 32\n\t"
-		"3:\n\t"
-		".long 0x0, 0x0\n\t"
-		".quad 1f, (2f - 1f), 4f\n\t"
-		".popsection\n\t"
-		"leaq 3b(%%rip), %%rax\n\t"
-		"movq %%rax, %%fs:8(%[rseq_off])\n\t"
-		"1:\n\t"
-		"cmpl %[cpu], %%fs:4(%[rseq_off])\n\t"
-		"jnz 4f\n\t"
-		"cmpl $0, %[v]\n\t"
-		"jnz %l[busy]\n\t"
-		"movl $1, %[v]\n\t"
-		"2:\n\t"
-		".pushsection __rseq_failure, \"ax\"\n\t"
-		".byte 0x0f, 0xb9, 0x3d\n\t"
-		".long 0x53053053\n\t"
-		"4:\n\t"
-		"jmp %l[busy]\n\t"
-		".popsection\n\t"
-		:
-		: [cpu] "r" (cpu), [rseq_off] "r" ((long)__rseq_offset), [v] "m" (*lockw)
-		: "memory", "cc", "rax"
-		: busy);
-	return 0;
-busy:
-	return 1;
-}
-
 static __always_inline struct per_cpu_pages *pcp_spin_trylock(struct zone *zone, unsigned int cpu)
 {
 	struct per_cpu_pages *pcp = &zone->per_cpu_pageset[cpu];
 
-	if (unlikely(pcp_rseq_mode)) {
-		if (likely(!rseq_pcp_trylock(&pcp->lock.locked, cpu)))
-			return pcp;
-		return NULL;
-	}
 	if (likely(spin_trylock(&pcp->lock)))
 		return pcp;
 	return NULL;
@@ -1116,61 +1066,16 @@ static __always_inline void pcp_spin_unlock(struct per_cpu_pages *pcp)
 	spin_unlock(&pcp->lock);
 }
 
-/* Take @cpu's pcp lock from anywhere (may move the caller to @cpu). */
+/* Take @cpu's pcp lock from any CPU (drains, validate, sysctls). */
 static void pcp_lock_remote(struct per_cpu_pages *pcp, unsigned int cpu)
 {
-	cpu_set_t old, one;
-	bool moved = false;
-
-	if (!pcp_rseq_mode) {
-		spin_lock(&pcp->lock);
-		return;
-	}
-	for (;;) {
-		if (pcp_cpu() == cpu && !rseq_pcp_trylock(&pcp->lock.locked, cpu))
-			break;
-		if (!moved) {
-			if (sched_getaffinity(0, sizeof(old), &old))
-				CPU_ZERO(&old);
-			CPU_ZERO(&one);
-			CPU_SET(cpu, &one);
-			sched_setaffinity(0, sizeof(one), &one);
-			moved = true;
-		} else {
-			sched_yield();
-		}
-	}
-	if (moved && CPU_COUNT(&old))
-		sched_setaffinity(0, sizeof(old), &old);
+	(void)cpu;
+	spin_lock(&pcp->lock);
 }
 
 static void pcp_unlock_remote(struct per_cpu_pages *pcp)
 {
 	spin_unlock(&pcp->lock);
-}
-
-/* rseq mode needs every host CPU to be a simulated CPU of its own */
-static void pcp_choose_mode(void)
-{
-	long ncpu = sysconf(_SC_NPROCESSORS_CONF);
-	cpu_set_t set;
-
-	pcp_rseq_mode = 0;
-	/* opt-in: measured no faster than the trylock here (an uncontended
-	 * xchg on a hot line costs little next to the struct page misses),
-	 * and it moves drainers between CPUs */
-	if (!getenv("MMFS_PCP_RSEQ") || __rseq_size < 20 || ncpu < 1 || ncpu > CPU_SETSIZE)
-		return;
-	/* ThreadSanitizer cannot see the exclusion a restartable sequence
-	 * gives: it would report every pcp list access */
-	if (MMFS_TSAN)
-		return;
-	if ((long)nr_cpu_ids != ncpu || sched_getaffinity(0, sizeof(set), &set))
-		return;
-	for (long c = 0; c < ncpu; c++)
-		if (!CPU_ISSET(c, &set))
-			return;
-	pcp_rseq_mode = 1;
 }
 
 /* for debug.c: every pcp lock of @zone, in CPU order, and back */
@@ -1184,12 +1089,6 @@ void mmfs_pcp_unlock_all(struct zone *zone)
 {
 	for (unsigned int cpu = 0; cpu < nr_cpu_ids; cpu++)
 		pcp_unlock_remote(&zone->per_cpu_pageset[cpu]);
-}
-
-/* tests and benchmarks: which pcp lock the fast paths use */
-bool mmfs_pcp_uses_rseq(void)
-{
-	return pcp_rseq_mode;
 }
 
 /*
@@ -2759,7 +2658,6 @@ int zone_pcp_init(struct zone *zone)
 	}
 	memset(pcp, 0, sz);
 	memset(zs, 0, sizeof(*zs) * nr_cpu_ids);
-	pcp_choose_mode();	/* the same answer for every zone of a boot */
 	for (unsigned int cpu = 0; cpu < nr_cpu_ids; cpu++) {
 		spin_lock_init(&pcp[cpu].lock);
 		for (int i = 0; i < NR_PCP_LISTS; i++)

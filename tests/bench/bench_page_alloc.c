@@ -127,12 +127,10 @@ int main(void)
 	char opts[128];
 	long ncpu = sysconf(_SC_NPROCESSORS_CONF);
 
-	/* cpus= the host's count, booted before pinning, so that with
-	 * MMFS_PCP_RSEQ=1 the pcp fast paths lock with restartable sequences */
+	/* cpus= the host's count: every host CPU a simulated CPU of its own */
 	snprintf(opts, sizeof(opts), "mem=1G,cpus=%ld,init_on_alloc=0", ncpu);
 	boot(opts);
 	pin(0);
-	printf("# pcp lock: %s\n", mmfs_pcp_uses_rseq() ? "rseq" : "xchg");
 	{
 		/* medians are only as good as the machine is quiet */
 		double la[3];

@@ -18,13 +18,6 @@
 #include <string.h>
 #include <unistd.h>
 #include <sched.h>
-#include <sys/rseq.h>
-
-#if MMFS_TSAN
-#define STRESS_TSAN	1	/* page_alloc.c keeps the xchg pcp lock under TSan */
-#else
-#define STRESS_TSAN	0
-#endif
 
 #define NR_THREADS	4
 #define NR_PHASES	4
@@ -161,7 +154,8 @@ static void *worker_fn(void *arg)
 	return NULL;
 }
 
-static void run_stress(bool xchg)
+/* @ncpus simulated CPUs for NR_THREADS threads */
+static void run_stress(long ncpus)
 {
 	struct worker *w = calloc(NR_THREADS, sizeof(*w));
 	uint64_t seed = 0x5eed5eed1234ull;
@@ -170,28 +164,15 @@ static void run_stress(bool xchg)
 
 	if (env)
 		seed = strtoull(env, NULL, 0);
-	if (xchg)
-		unsetenv("MMFS_PCP_RSEQ");
-	else
-		setenv("MMFS_PCP_RSEQ", "1", 1);
 	unsigned long free0[MAX_NUMNODES * MAX_NR_ZONES] = { 0 };
 	struct zone *z;
 	int zi = 0;
 	char opts[128];
-	cpu_set_t all;
 
-	/* cpus= the host's count: the rseq pcp lock needs one simulated CPU
-	 * per host CPU (with 4 threads, several share each CPU) */
-	snprintf(opts, sizeof(opts), "mem=256M,nodes=2,cpus=%ld,init_on_alloc=0",
-		 sysconf(_SC_NPROCESSORS_CONF));
+	snprintf(opts, sizeof(opts), "mem=256M,nodes=2,cpus=%ld,init_on_alloc=0", ncpus);
 	assert_int_equal(unit_boot(opts), 0);
-	printf("stress seed %#llx, pcp lock: %s\n", (unsigned long long)seed,
-	       mmfs_pcp_uses_rseq() ? "rseq" : "xchg");
-	if (xchg)
-		assert_false(mmfs_pcp_uses_rseq());
-	else if (__rseq_size >= 20 && sched_getaffinity(0, sizeof(all), &all) == 0 &&
-		 CPU_COUNT(&all) == sysconf(_SC_NPROCESSORS_CONF) && !STRESS_TSAN)
-		assert_true(mmfs_pcp_uses_rseq());	/* the machine allows it */
+	printf("stress seed %#llx, %ld simulated CPUs for %d threads\n", (unsigned long long)seed,
+	       ncpus, NR_THREADS);
 	drain_all_pages(NULL);
 	for_each_populated_zone(z)
 		free0[zi++] = zone_page_state(z, NR_FREE_PAGES);
@@ -230,29 +211,29 @@ static void run_stress(bool xchg)
 		assert_int_equal(zone_page_state(z, NR_FREE_PAGES), free0[zi++]);
 	free(w);
 	mm_shutdown();
-	unsetenv("MMFS_PCP_RSEQ");
 }
 
-/* the restartable-sequence pcp lock (MMFS_PCP_RSEQ=1; engaged because
- * cpus= is the host's CPU count) */
+/* a simulated CPU per host CPU: threads share a pcp only when they share
+ * a host CPU */
 static void test_random_stress(void **state)
 {
 	(void)state;
-	run_stress(false);
+	run_stress(sysconf(_SC_NPROCESSORS_CONF));
 }
 
-/* the test-and-set pcp lock */
-static void test_random_stress_xchg(void **state)
+/* one simulated CPU: every thread on the same pcp lists, so trylocks fail
+ * often and the buddy fallbacks run */
+static void test_random_stress_one_cpu(void **state)
 {
 	(void)state;
-	run_stress(true);
+	run_stress(1);
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_random_stress),
-		cmocka_unit_test(test_random_stress_xchg),
+		cmocka_unit_test(test_random_stress_one_cpu),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
