@@ -1694,8 +1694,6 @@ static __always_inline void free_unref_page_commit(struct zone *zone, struct per
 	bool free_high = false;
 
 	pcp->pend_pgfree += 1U << order;
-	if (unlikely(++pcp->pend_events >= PCP_STAT_FOLD))
-		pcp_fold_pending(zone, pcp);
 	/* On freeing, reduce the number of pages batch-allocated next. */
 	pcp->alloc_factor >>= 1;
 	pindex = order_to_pindex(migratetype, order);
@@ -1722,6 +1720,8 @@ static __always_inline void free_unref_page_commit(struct zone *zone, struct per
 		    zone_watermark_ok(zone, 0, high_wmark_pages(zone), ZONE_MOVABLE, 0))
 			__atomic_fetch_and(&zone->flags, ~(1UL << ZONE_BELOW_HIGH), __ATOMIC_RELAXED);
 	}
+	if (unlikely(++pcp->pend_events >= PCP_STAT_FOLD))
+		pcp_fold_pending(zone, pcp);
 }
 
 /* Free a pcp-able block: to this CPU's list, or to the buddy if it is busy. */
