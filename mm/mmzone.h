@@ -94,12 +94,15 @@ struct zone {
 	unsigned long present_pages;
 	const char *name;
 	int initialized;
-	/* as the kernel's CACHELINE_PADDING: the read-mostly fields above, the
-	 * free lists and their lock, and the counters each on lines of their own */
-	struct free_area free_area[MAX_ORDER] ____cacheline_aligned;
-	unsigned long flags;
+	/* MMFS: no CACHELINE_PADDING between the read-mostly fields, the free
+	 * lists and the counters (the kernel pads them): with the pcp fast
+	 * paths writing none of these lines, the padding measured 0.4 ns
+	 * slower per order-0 pair (more lines touched) and no better with
+	 * two threads */
 	spinlock_t lock;			/* protects free_area */
-	atomic_long_t vm_stat[NR_VM_ZONE_STAT_ITEMS] ____cacheline_aligned;
+	struct free_area free_area[MAX_ORDER];
+	unsigned long flags;
+	atomic_long_t vm_stat[NR_VM_ZONE_STAT_ITEMS];
 	atomic_long_t vm_numa_event[NR_VM_NUMA_EVENT_ITEMS];
 } ____cacheline_aligned;
 
