@@ -44,7 +44,8 @@ struct po_tick mmfs_po_tick ____cacheline_aligned;
  * when a whole period passed without an allocation reading it, it stops
  * (wall_ns 0: readers read the clock themselves and set ->used) and only
  * looks again every PO_IDLE_MS until someone does.  A forked child has no
- * tick thread: the atfork handler makes its readers read the clock.
+ * tick thread: the atfork handlers make its readers read the clock, and
+ * leave its lock usable for the child's next boot.
  */
 #define PO_IDLE_MS	100
 static pthread_t po_tick_thread;
@@ -99,13 +100,7 @@ static void *po_tick_fn(void *arg)
 	return arg;
 }
 
-static void po_tick_atfork_child(void)
-{
-	po_tick_running = false;
-	atomic_store_explicit(&mmfs_po_tick.wall_ns, 0, memory_order_relaxed);
-}
-
-static void po_tick_once(void)
+static void po_tick_cond_init(void)
 {
 	pthread_condattr_t ca;
 
@@ -113,7 +108,33 @@ static void po_tick_once(void)
 	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
 	pthread_cond_init(&po_tick_cond, &ca);
 	pthread_condattr_destroy(&ca);
-	pthread_atfork(NULL, NULL, po_tick_atfork_child);
+}
+
+/* fork: the tick thread's lock is held across it, so the child gets it
+ * unlocked (and a fresh condvar nobody waits on) whatever the thread was
+ * doing; the child has no tick thread, so its readers read the clock */
+static void po_tick_prefork(void)
+{
+	pthread_mutex_lock(&po_tick_lock);
+}
+
+static void po_tick_postfork_parent(void)
+{
+	pthread_mutex_unlock(&po_tick_lock);
+}
+
+static void po_tick_postfork_child(void)
+{
+	po_tick_running = false;
+	atomic_store_explicit(&mmfs_po_tick.wall_ns, 0, memory_order_relaxed);
+	po_tick_cond_init();
+	pthread_mutex_unlock(&po_tick_lock);
+}
+
+static void po_tick_once(void)
+{
+	po_tick_cond_init();
+	pthread_atfork(po_tick_prefork, po_tick_postfork_parent, po_tick_postfork_child);
 }
 
 static void po_tick_start(void)

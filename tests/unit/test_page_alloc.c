@@ -19,6 +19,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/wait.h>
 
 /* ------------------------------------------------------------ helpers */
 
@@ -1199,6 +1200,45 @@ static void test_page_owner_time(void **state)
 	mm_shutdown();
 }
 
+/*
+ * fork with a booted machine: the child has no tick thread, reads the clock
+ * itself, and can shut down and boot again (the tick's lock and condvar are
+ * usable in the child whatever the thread was doing at the fork).
+ */
+static void test_page_owner_fork(void **state)
+{
+	(void)state;
+	boot("mem=64M,cpus=1");
+	for (int round = 0; round < 20; round++) {
+		pid_t pid;
+		int status = -1;
+
+		usleep(1000 * (round % 5));	/* fork at different points of a tick */
+		pid = fork();
+		assert_true(pid >= 0);
+		if (pid == 0) {
+			struct page *p;
+			int ok = 1;
+
+			alarm(20);		/* a deadlock fails the test, not the run */
+			p = alloc_pages(GFP_KERNEL, 0);
+			ok &= p && get_page_owner(p) && get_page_owner(p)->wall_ns > 0;
+			__free_pages(p, 0);
+			mm_shutdown();
+			ok &= unit_boot("mem=64M,cpus=1") == 0;
+			p = alloc_pages(GFP_KERNEL, 0);
+			ok &= p && get_page_owner(p) && get_page_owner(p)->wall_ns > 0;
+			__free_pages(p, 0);
+			mm_shutdown();
+			_exit(ok ? 0 : 1);
+		}
+		assert_int_equal(waitpid(pid, &status, 0), pid);
+		assert_true(WIFEXITED(status));
+		assert_int_equal(WEXITSTATUS(status), 0);
+	}
+	mm_shutdown();
+}
+
 static void test_tracepoints(void **state)
 {
 	char buf[8192], want[128];
@@ -1644,6 +1684,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_fail_page_alloc, teardown),
 		cmocka_unit_test_teardown(test_warn_alloc, teardown),
 		cmocka_unit_test(test_page_owner_time),
+		cmocka_unit_test(test_page_owner_fork),
 		cmocka_unit_test_teardown(test_tracepoints, teardown),
 		cmocka_unit_test_teardown(test_lookup_and_validate, teardown),
 		cmocka_unit_test_teardown(test_sysctls, teardown),
