@@ -42,8 +42,11 @@
  * compaction or OOM killer (there is nothing to reclaim); kswapd is
  * emulated only by ending watermark boosts; the pcp high auto-tuning keeps
  * the 6.7 bounds but has no vmstat-refresh decay; the pcp fast paths count
- * their vm events in a per-pcp record folded into vmstat in batches
- * (mmfs_pcp_fold_stats); an optional restartable-sequence pcp lock.
+ * their vm events in the pcp and fold them into vmstat in batches
+ * (mmfs_pcp_fold_stats); pageblock bits are found from the pfn (SPARSEMEM's
+ * shape) whatever the memory model; order-0 requests without a nodemask
+ * try the preferred zone first with the alloc_context in registers
+ * (alloc_pages_first_zone), then take the full pass.
  */
 #include "internal.h"
 #include "page_owner.h"
@@ -54,8 +57,6 @@
 #include <string.h>
 #include <time.h>
 #include <limits.h>
-#include <sys/rseq.h>
-#include <sched.h>
 #include <unistd.h>
 
 /* ------------------------------------------------------------ tunables */
@@ -1034,13 +1035,6 @@ static __always_inline int local_nid(void)
 	return numa_node_id();
 }
 
-/* The simulated CPU whose pcp lists the caller uses (glue.h: one load
- * from the rseq area). */
-static __always_inline unsigned int pcp_cpu(void)
-{
-	return (unsigned int)smp_processor_id();
-}
-
 /*
  * The pcp lock: a test-and-set trylock on the fast paths (the kernel's
  * pcp_spin_trylock; a busy lock means another thread of this simulated CPU,
@@ -1066,29 +1060,17 @@ static __always_inline void pcp_spin_unlock(struct per_cpu_pages *pcp)
 	spin_unlock(&pcp->lock);
 }
 
-/* Take @cpu's pcp lock from any CPU (drains, validate, sysctls). */
-static void pcp_lock_remote(struct per_cpu_pages *pcp, unsigned int cpu)
-{
-	(void)cpu;
-	spin_lock(&pcp->lock);
-}
-
-static void pcp_unlock_remote(struct per_cpu_pages *pcp)
-{
-	spin_unlock(&pcp->lock);
-}
-
 /* for debug.c: every pcp lock of @zone, in CPU order, and back */
 void mmfs_pcp_lock_all(struct zone *zone)
 {
 	for (unsigned int cpu = 0; cpu < nr_cpu_ids; cpu++)
-		pcp_lock_remote(&zone->per_cpu_pageset[cpu], cpu);
+		spin_lock(&zone->per_cpu_pageset[cpu].lock);
 }
 
 void mmfs_pcp_unlock_all(struct zone *zone)
 {
 	for (unsigned int cpu = 0; cpu < nr_cpu_ids; cpu++)
-		pcp_unlock_remote(&zone->per_cpu_pageset[cpu]);
+		spin_unlock(&zone->per_cpu_pageset[cpu].lock);
 }
 
 /*
@@ -1231,9 +1213,9 @@ void mmfs_pcp_fold_stats(void)
 		for (unsigned int cpu = 0; cpu < nr_cpu_ids; cpu++) {
 			struct per_cpu_pages *pcp = &zone->per_cpu_pageset[cpu];
 
-			pcp_lock_remote(pcp, (unsigned int)cpu);
+			spin_lock(&pcp->lock);
 			pcp_fold_pending(zone, pcp);
-			pcp_unlock_remote(pcp);
+			spin_unlock(&pcp->lock);
 		}
 	}
 }
@@ -1260,7 +1242,7 @@ static __always_inline struct page *rmqueue_pcplist(struct zone *preferred_zone,
 	struct list_head *list;
 	struct page *page;
 
-	unsigned int cpu = pcp_cpu();
+	unsigned int cpu = (unsigned int)smp_processor_id();
 
 	pcp = pcp_spin_trylock(zone, cpu);
 	if (unlikely(!pcp))
@@ -1687,7 +1669,7 @@ static __always_inline int nr_pcp_high(struct per_cpu_pages *pcp, struct zone *z
 
 static __always_inline void free_unref_page_commit(struct zone *zone, struct per_cpu_pages *pcp,
 						   struct page *page, int migratetype,
-						   unsigned int order, unsigned int cpu)
+						   unsigned int order)
 {
 	int high, batch;
 	unsigned int pindex;
@@ -1746,10 +1728,10 @@ static __always_inline void free_unref_page(struct page *page, unsigned int orde
 		}
 		pcpmigratetype = MIGRATE_MOVABLE;
 	}
-	cpu = pcp_cpu();
+	cpu = (unsigned int)smp_processor_id();
 	pcp = pcp_spin_trylock(zone, cpu);
 	if (likely(pcp)) {
-		free_unref_page_commit(zone, pcp, page, pcpmigratetype, order, cpu);
+		free_unref_page_commit(zone, pcp, page, pcpmigratetype, order);
 		pcp_spin_unlock(pcp);
 	} else {
 		free_one_page(zone, page, pfn, order, migratetype, FPI_NONE);
@@ -1885,6 +1867,25 @@ static __always_inline unsigned int alloc_flags_nofragment(const struct zoneref 
 	return alloc_flags | ALLOC_NOFRAGMENT;
 }
 
+/*
+ * The watermark test of get_page_from_freelist for one zone: above the high
+ * watermark, or else (ZONE_BELOW_HIGH now set: the free path then shrinks
+ * pcp high) above the watermark alloc_flags asks for.
+ */
+static __always_inline bool zone_allows_alloc(struct zone *zone, unsigned int order,
+					      int highest_zoneidx, unsigned int alloc_flags,
+					      gfp_t gfp_mask)
+{
+	if (!(__atomic_load_n(&zone->flags, __ATOMIC_RELAXED) & (1UL << ZONE_BELOW_HIGH))) {
+		if (zone_watermark_fast(zone, order, high_wmark_pages(zone), highest_zoneidx,
+					alloc_flags, gfp_mask))
+			return true;
+		__atomic_fetch_or(&zone->flags, 1UL << ZONE_BELOW_HIGH, __ATOMIC_RELAXED);
+	}
+	return zone_watermark_fast(zone, order, wmark_pages(zone, alloc_flags & ALLOC_WMARK_MASK),
+				   highest_zoneidx, alloc_flags, gfp_mask);
+}
+
 static __always_inline struct page *__get_page_from_freelist(gfp_t gfp_mask, unsigned int order,
 							     int alloc_flags,
 							     const struct alloc_context *ac)
@@ -1897,7 +1898,6 @@ retry:
 	no_fallback = alloc_flags & ALLOC_NOFRAGMENT;
 	for (z = ac->preferred_zoneref; (zone = z->zone) != NULL; z++) {
 		struct page *page;
-		unsigned long mark;
 
 		if (!zref_allowed(z, ac->highest_zoneidx, ac->nodemask))
 			continue;
@@ -1911,25 +1911,10 @@ retry:
 				goto retry;
 			}
 		}
-		/* Below the high watermark?  Then the free path shrinks pcp
-		 * high (ZONE_BELOW_HIGH); detected here, off the free path. */
-		if (__atomic_load_n(&zone->flags, __ATOMIC_RELAXED) & (1UL << ZONE_BELOW_HIGH))
-			goto check_alloc_wmark;
-		mark = high_wmark_pages(zone);
-		if (zone_watermark_fast(zone, order, mark, (int)ac->highest_zoneidx,
-					(unsigned int)alloc_flags, gfp_mask))
-			goto try_this_zone;
-		__atomic_fetch_or(&zone->flags, 1UL << ZONE_BELOW_HIGH, __ATOMIC_RELAXED);
-check_alloc_wmark:
-		mark = wmark_pages(zone, alloc_flags & ALLOC_WMARK_MASK);
-		if (!zone_watermark_fast(zone, order, mark, (int)ac->highest_zoneidx,
-					 (unsigned int)alloc_flags, gfp_mask)) {
-			if (alloc_flags & ALLOC_NO_WATERMARKS)
-				goto try_this_zone;
-			/* MMFS: no node_reclaim */
-			continue;
-		}
-try_this_zone:
+		if (!zone_allows_alloc(zone, order, (int)ac->highest_zoneidx,
+				       (unsigned int)alloc_flags, gfp_mask) &&
+		    !(alloc_flags & ALLOC_NO_WATERMARKS))
+			continue;	/* MMFS: no node_reclaim */
 		page = rmqueue(ac->preferred_zoneref->zone, zone, order, gfp_mask,
 			       (unsigned int)alloc_flags, ac->migratetype);
 		if (page) {
@@ -1983,14 +1968,8 @@ static __always_inline struct page *alloc_pages_first_zone(gfp_t gfp, int prefer
 	if (unlikely(!zone || !zone->per_cpu_pageset))
 		return NULL;
 	alloc_flags = ALLOC_WMARK_LOW | alloc_flags_nofragment(zref, gfp);
-	if (!(__atomic_load_n(&zone->flags, __ATOMIC_RELAXED) & (1UL << ZONE_BELOW_HIGH))) {
-		if (zone_watermark_fast(zone, 0, high_wmark_pages(zone), (int)highest, alloc_flags, gfp))
-			goto try_this_zone;
-		__atomic_fetch_or(&zone->flags, 1UL << ZONE_BELOW_HIGH, __ATOMIC_RELAXED);
-	}
-	if (!zone_watermark_fast(zone, 0, low_wmark_pages(zone), (int)highest, alloc_flags, gfp))
+	if (!zone_allows_alloc(zone, 0, (int)highest, alloc_flags, gfp))
 		return NULL;
-try_this_zone:
 	page = rmqueue(zone, zone, 0, gfp, alloc_flags, __gfp_migratetype(gfp));
 	if (likely(page))
 		prep_new_page(page, 0, gfp, alloc_flags);
@@ -2052,9 +2031,9 @@ static int pcp_count_report(struct zone *zone, unsigned int cpu)
 
 	if (!MMFS_TSAN)
 		return load_relaxed(&pcp->count);
-	pcp_lock_remote(pcp, cpu);
+	spin_lock(&pcp->lock);
 	count = pcp->count;
-	pcp_unlock_remote(pcp);
+	spin_unlock(&pcp->lock);
 	return count;
 }
 
@@ -2436,10 +2415,10 @@ static void drain_pages_zone(unsigned int cpu, struct zone *zone)
 		return;
 	pcp = &zone->per_cpu_pageset[cpu];
 	if (MMFS_TSAN || load_relaxed(&pcp->count)) {
-		pcp_lock_remote(pcp, (unsigned int)cpu);
+		spin_lock(&pcp->lock);
 		if (pcp->count)
 			free_pcppages_bulk(zone, pcp->count, pcp, 0);
-		pcp_unlock_remote(pcp);
+		spin_unlock(&pcp->lock);
 	}
 }
 
@@ -2860,14 +2839,14 @@ static void zone_set_pageset_high_and_batch(struct zone *zone, int cpu_online)
 	for_each_possible_cpu(cpu) {
 		struct per_cpu_pages *pcp = &zone->per_cpu_pageset[cpu];
 
-		pcp_lock_remote(pcp, (unsigned int)cpu);
+		spin_lock(&pcp->lock);
 		WRITE_ONCE(pcp->batch, new_batch);
 		WRITE_ONCE(pcp->high_min, new_high_min);
 		WRITE_ONCE(pcp->high_max, new_high_max);
 		/* MMFS: start at high_min (the kernel starts at 0 and clamps
 		 * on first use, which reads the same once the CPU is used) */
 		pcp->high = new_high_min;
-		pcp_unlock_remote(pcp);
+		spin_unlock(&pcp->lock);
 	}
 }
 
@@ -3144,14 +3123,14 @@ int mmfs_pcp_find_page(const struct page *page, int *cpu_out)
 		struct page *p;
 		int found = -1;
 
-		pcp_lock_remote(pcp, (unsigned int)cpu);
+		spin_lock(&pcp->lock);
 		for (int i = 0; i < NR_PCP_LISTS && found < 0; i++)
 			list_for_each_entry(p, &pcp->lists[i], lru)
 				if (p == page) {
 					found = (int)pindex_to_order((unsigned int)i);
 					break;
 				}
-		pcp_unlock_remote(pcp);
+		spin_unlock(&pcp->lock);
 		if (found >= 0) {
 			if (cpu_out)
 				*cpu_out = (int)cpu;

@@ -31,8 +31,7 @@
 
 struct page_owner *mmfs_page_owners;
 static size_t po_bytes;
-uint64_t mmfs_po_wall_at_boot;
-#define wall_at_boot	mmfs_po_wall_at_boot
+static uint64_t wall_at_boot;		/* CLOCK_REALTIME_COARSE at ktime 0 */
 
 BUILD_BUG_ON(sizeof(struct page_owner) != 64);
 
@@ -66,8 +65,7 @@ static uint64_t po_clock_coarse(void)
 /* po_wall_now() without a tick: read the clock, and tell the tick thread */
 uint64_t mmfs_po_clock_slow(void)
 {
-	if (!atomic_load_explicit(&mmfs_po_tick.used, memory_order_relaxed))
-		atomic_store_explicit(&mmfs_po_tick.used, 1, memory_order_relaxed);
+	po_tick_mark_used();
 	return po_clock_coarse();
 }
 

@@ -15,7 +15,6 @@
 /* [max_pfn], indexed by pfn like the vmemmap; only records of RAM that was
  * ever allocated are backed (NULL before page_ext_init) */
 extern struct page_owner *mmfs_page_owners;
-extern uint64_t mmfs_po_wall_at_boot;		/* CLOCK_REALTIME_COARSE at ktime 0 */
 
 /*
  * MMFS: the allocation time, as the coarse clock gives it, kept fresh by a
@@ -30,14 +29,20 @@ struct po_tick {
 extern struct po_tick mmfs_po_tick;
 uint64_t mmfs_po_clock_slow(void);
 
+/* tell the tick thread it is read (one store per tick, not per reader) */
+static __always_inline void po_tick_mark_used(void)
+{
+	if (unlikely(!atomic_load_explicit(&mmfs_po_tick.used, memory_order_relaxed)))
+		atomic_store_explicit(&mmfs_po_tick.used, 1, memory_order_relaxed);
+}
+
 static __always_inline uint64_t po_wall_now(void)
 {
 	uint64_t wall = atomic_load_explicit(&mmfs_po_tick.wall_ns, memory_order_relaxed);
 
 	if (unlikely(!wall))
 		return mmfs_po_clock_slow();
-	if (unlikely(!atomic_load_explicit(&mmfs_po_tick.used, memory_order_relaxed)))
-		atomic_store_explicit(&mmfs_po_tick.used, 1, memory_order_relaxed);
+	po_tick_mark_used();
 	return wall;
 }
 

@@ -223,12 +223,6 @@ static inline int cpu_node(int cpu)
 	return cpu_to_node(cpu);
 }
 
-/* the simulated CPU, straight from the rseq area (glue.h) */
-static __always_inline int slab_cpu(void)
-{
-	return smp_processor_id();
-}
-
 /* ------------------------------------------------------------------- debug */
 static inline unsigned long long *dbg_redzone1(struct kmem_cache *cachep, void *objp)
 {
@@ -1207,7 +1201,7 @@ static noinline void *cache_alloc_debugcheck_after(struct kmem_cache *cachep, gf
 static __always_inline void *slab_alloc_node(struct kmem_cache *cachep, gfp_t flags, int nodeid,
 					     size_t orig_size, unsigned long caller)
 {
-	int cpu = slab_cpu();
+	int cpu = smp_processor_id();
 	struct cpu_array *pc = &sc(cachep)->cpu_cache[cpu];
 	void *ptr;
 
@@ -1355,7 +1349,7 @@ static __always_inline void __cache_free(struct kmem_cache *cachep, struct slab 
 		if (!objp)
 			return;
 	}
-	cpu = slab_cpu();
+	cpu = smp_processor_id();
 	pc = &sc(cachep)->cpu_cache[cpu];
 	spin_lock(&pc->lock);
 	/* Skip cache_free_alien() when the machine is not NUMA. */
@@ -1984,7 +1978,7 @@ static void slab_ops_free(struct kmem_cache *s, struct slab *slab, void *obj, un
 
 static int slab_ops_alloc_bulk(struct kmem_cache *s, gfp_t flags, size_t size, void **p)
 {
-	int cpu = slab_cpu();
+	int cpu = smp_processor_id();
 	int node = cpu_node(cpu);
 	struct cpu_array *pc = &sc(s)->cpu_cache[cpu];
 	size_t i;

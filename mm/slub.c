@@ -90,15 +90,9 @@ static inline struct kmem_cache_node *get_node(const struct kmem_cache *s, int n
 	for ((nid) = 0; (nid) < nr_node_ids; (nid)++) \
 		if (((n) = get_node(s, nid)) == NULL) ; else
 
-/* the simulated CPU, straight from the rseq area (glue.h) */
-static __always_inline int slub_cpu(void)
-{
-	return smp_processor_id();
-}
-
 static __always_inline struct kmem_cache_cpu *raw_cpu_ptr(struct kmem_cache *s)
 {
-	return &s->cpu_slab[slub_cpu()];
+	return &s->cpu_slab[smp_processor_id()];
 }
 
 static inline void *fixup_red_left(const struct kmem_cache *s, void *p)

@@ -17,7 +17,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include <sched.h>
 
 #define NR_THREADS	4
 #define NR_PHASES	4
