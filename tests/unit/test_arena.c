@@ -88,18 +88,6 @@ static bool thp_enabled(void)
 	return buf[0] && !strstr(buf, "[never]");
 }
 
-static bool log_has(const char *needle)
-{
-	size_t len;
-	char *log = mm_log_snapshot(&len);
-	bool found = log && strstr(log, needle);
-
-	if (!found)
-		fprintf(stderr, "log lacks \"%s\":\n%s", needle, log ? log : "");
-	free(log);
-	return found;
-}
-
 /* The permissions /proc/self/maps shows for the mapping holding @addr. */
 static bool maps_perms(const void *addr, char perms[5])
 {
@@ -182,7 +170,7 @@ static void test_off(void **state)
 	assert_int_equal(mmfs_arena.hugetlb_bytes, 0);
 	assert_int_equal(mmfs_arena.thp_bytes, 0);
 	assert_int_equal(kernel_page_kb(mmfs_arena.base), 4);
-	assert_true(log_has("mmfs: arena 256 MiB backed by 4 KiB pages (hugepages=off)"));
+	assert_true(unit_log_expect("mmfs: arena 256 MiB backed by 4 KiB pages (hugepages=off)"));
 }
 
 /* auto with no hugetlb pages free: THP when the host allows it, else 4 KiB. */
@@ -197,10 +185,10 @@ static void test_auto_no_hugetlb(void **state)
 	if (thp_enabled()) {
 		assert_int_equal(mmfs_arena.backing, MMFS_BACKING_THP);
 		assert_int_equal(mmfs_arena.thp_bytes, 256ULL << 20);
-		assert_true(log_has("no hugetlb pages free, fell back to THP"));
+		assert_true(unit_log_expect("no hugetlb pages free, fell back to THP"));
 	} else {
 		assert_int_equal(mmfs_arena.backing, MMFS_BACKING_4K);
-		assert_true(log_has("backed by 4 KiB pages (no hugetlb pages free"));
+		assert_true(unit_log_expect("backed by 4 KiB pages (no hugetlb pages free"));
 	}
 }
 
@@ -239,7 +227,7 @@ static void test_hugetlb_full(void **state)
 	assert_int_equal(mmfs_arena.hugetlb_bytes, 256ULL << 20);
 	assert_int_equal(kernel_page_kb(mmfs_arena.base), 2048);
 	assert_int_equal(kernel_page_kb((char *)mmfs_arena.base + (4ULL << 30)), 2048);
-	assert_true(log_has("mmfs: arena 256 MiB backed by hugetlb 2 MiB pages (128 pages)"));
+	assert_true(unit_log_expect("mmfs: arena 256 MiB backed by hugetlb 2 MiB pages (128 pages)"));
 	/* the pages are really ours: write the first and last byte of RAM */
 	((volatile char *)mmfs_arena.base)[0] = 1;
 	((volatile char *)mmfs_arena.base)[(4ULL << 30) + (128ULL << 20) - 1] = 1;
@@ -269,9 +257,9 @@ static void test_hugetlb_partial(void **state)
 	assert_true(mmfs_arena.hugetlb_bytes < 256ULL << 20);
 	if (thp_enabled()) {
 		assert_int_equal(mmfs_arena.thp_bytes, (256ULL << 20) - mmfs_arena.hugetlb_bytes);
-		assert_true(log_has("the rest fell back to THP"));
+		assert_true(unit_log_expect("the rest fell back to THP"));
 	}
-	assert_true(log_has("backed by hugetlb 2 MiB pages ("));
+	assert_true(unit_log_expect("backed by hugetlb 2 MiB pages ("));
 	mm_shutdown();
 
 	/* on refuses when there are not enough for all of RAM */

@@ -25,13 +25,6 @@ static int setup(void **state)
 	return unit_boot(BOOT_OPTS);
 }
 
-static int teardown(void **state)
-{
-	(void)state;
-	mm_shutdown();
-	return 0;
-}
-
 static struct mm_struct *new_mm(int pid)
 {
 	struct mm_struct *mm = mmfs_mm_get(pid, true);
@@ -482,16 +475,16 @@ static void test_fast_races_zap(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_gup_faults_absent_pages, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_write_to_readonly, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_pin_accounting_small, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_pfnmap_refused, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_huge_pmd_pins, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_fast_falls_back, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_longterm_movable, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_vm_insert_page_rules, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_validate_sees_bad_pin, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_fast_races_zap, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_gup_faults_absent_pages, setup, unit_teardown),
+		cmocka_unit_test_setup_teardown(test_write_to_readonly, setup, unit_teardown),
+		cmocka_unit_test_setup_teardown(test_pin_accounting_small, setup, unit_teardown),
+		cmocka_unit_test_setup_teardown(test_pfnmap_refused, setup, unit_teardown),
+		cmocka_unit_test_setup_teardown(test_huge_pmd_pins, setup, unit_teardown),
+		cmocka_unit_test_setup_teardown(test_fast_falls_back, setup, unit_teardown),
+		cmocka_unit_test_setup_teardown(test_longterm_movable, setup, unit_teardown),
+		cmocka_unit_test_setup_teardown(test_vm_insert_page_rules, setup, unit_teardown),
+		cmocka_unit_test_setup_teardown(test_validate_sees_bad_pin, setup, unit_teardown),
+		cmocka_unit_test_setup_teardown(test_fast_races_zap, setup, unit_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

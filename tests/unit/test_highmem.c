@@ -23,13 +23,6 @@ static int setup(void **state)
 	return unit_boot(BOOT_OPTS);
 }
 
-static int teardown(void **state)
-{
-	(void)state;
-	mm_shutdown();
-	return 0;
-}
-
 static struct page *highpage(void)
 {
 	struct page *page = alloc_pages(GFP_HIGHUSER, 0);
@@ -252,11 +245,11 @@ static void test_highmem_frame_mapping(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_kmap_highmem_page, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_pkmap_exhaustion_and_wrap, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_kmap_sleeps_when_full, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_kmap_local_stack, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_highmem_frame_mapping, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_kmap_highmem_page, setup, unit_teardown),
+		cmocka_unit_test_setup_teardown(test_pkmap_exhaustion_and_wrap, setup, unit_teardown),
+		cmocka_unit_test_setup_teardown(test_kmap_sleeps_when_full, setup, unit_teardown),
+		cmocka_unit_test_setup_teardown(test_kmap_local_stack, setup, unit_teardown),
+		cmocka_unit_test_setup_teardown(test_highmem_frame_mapping, setup, unit_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -36,13 +36,6 @@ static void boot_ok(const char *opts)
 	assert_int_equal(mmfs_booted, 1);
 }
 
-static int teardown(void **state)
-{
-	(void)state;
-	mm_shutdown();
-	return 0;
-}
-
 static void expect_zone(int nid, enum zone_type t, unsigned long start, unsigned long spanned,
 			unsigned long present, unsigned long managed)
 {
@@ -54,19 +47,6 @@ static void expect_zone(int nid, enum zone_type t, unsigned long start, unsigned
 			 "expected %#lx %lu %lu %lu", nid, zone_names[t], z->zone_start_pfn,
 			 z->spanned_pages, z->present_pages, zone_managed_pages(z),
 			 start, spanned, present, managed);
-}
-
-/* Log helpers */
-static bool log_has(const char *needle)
-{
-	size_t len;
-	char *log = mm_log_snapshot(&len);
-	bool found = log && strstr(log, needle);
-
-	if (!found)
-		fprintf(stderr, "log lacks \"%s\":\n%s", needle, log ? log : "");
-	free(log);
-	return found;
 }
 
 /*
@@ -164,8 +144,8 @@ static void test_memmap_layout(void **state)
 		    MB(240) - 2 * SECTION_MEMMAP_PAGES);
 	expect_zone(0, ZONE_NORMAL, 0, 0, 0, 0);
 	assert_int_equal(max_pfn, GB(1) + MB(128));
-	assert_true(log_has("BIOS-e820: [mem 0x0000000040000000-0x0000000047ffffff] usable"));
-	assert_true(log_has("  Normal   empty"));
+	assert_true(unit_log_expect("BIOS-e820: [mem 0x0000000040000000-0x0000000047ffffff] usable"));
+	assert_true(unit_log_expect("  Normal   empty"));
 	check_invariants();
 	mm_shutdown();
 
@@ -190,7 +170,7 @@ static void test_nodes_layout(void **state)
 	expect_zone(1, ZONE_DMA, 0, 0, 0, 0);
 	expect_zone(1, ZONE_NORMAL, GB(4), MB(128), MB(128), MB(128) - SECTION_MEMMAP_PAGES);
 	assert_int_equal(NODE_DATA(1)->node_start_pfn, GB(4));
-	assert_true(log_has("Faking node 1 at [mem 0x0000000100000000-0x0000000107ffffff] (128MB)"));
+	assert_true(unit_log_expect("Faking node 1 at [mem 0x0000000100000000-0x0000000107ffffff] (128MB)"));
 	check_invariants();
 	mm_shutdown();
 
@@ -221,8 +201,8 @@ static void test_movablecore(void **state)
 	boot_ok("movablecore=64M");
 	expect_zone(0, ZONE_NORMAL, GB(4), MB(64), MB(64), MB(64));
 	expect_zone(0, ZONE_MOVABLE, GB(4) + MB(64), MB(64), MB(64), MB(64) - 2 * SECTION_MEMMAP_PAGES);
-	assert_true(log_has("Movable zone start for each node"));
-	assert_true(log_has("  Node 0: 0x0000000104000000"));
+	assert_true(unit_log_expect("Movable zone start for each node"));
+	assert_true(unit_log_expect("  Node 0: 0x0000000104000000"));
 	check_invariants();
 	mm_shutdown();
 
@@ -260,7 +240,7 @@ static void test_highmem(void **state)
 	page = pfn_to_page(GB(4) + MB(64) - 1);
 	assert_false(PageHighMem(page));
 	assert_non_null(page_address(page));
-	assert_true(log_has("  HighMem  [mem 0x0000000104000000-0x0000000107ffffff]"));
+	assert_true(unit_log_expect("  HighMem  [mem 0x0000000104000000-0x0000000107ffffff]"));
 	check_invariants();
 	mm_shutdown();
 
@@ -448,7 +428,7 @@ static void test_zonelists(void **state)
 	for (; z->zone; z++)
 		;
 	assert_int_equal(z[-1].zone->node, 0);
-	assert_true(log_has("Fallback order for Node 1: 1 2 0"));
+	assert_true(unit_log_expect("Fallback order for Node 1: 1 2 0"));
 }
 
 /* ------------------------------------------------------------ log */
@@ -459,28 +439,28 @@ static void test_boot_log(void **state)
 
 	(void)state;
 	boot_ok("");
-	assert_true(log_has("BIOS-provided physical RAM map:"));
-	assert_true(log_has("BIOS-e820: [mem 0x0000000000000000-0x0000000007ffffff] usable"));
-	assert_true(log_has("BIOS-e820: [mem 0x0000000100000000-0x0000000107ffffff] usable"));
-	assert_true(log_has("Zone ranges:"));
-	assert_true(log_has("  DMA      [mem 0x0000000000000000-0x0000000000ffffff]"));
-	assert_true(log_has("  DMA32    [mem 0x0000000001000000-0x00000000ffffffff]"));
-	assert_true(log_has("  Normal   [mem 0x0000000100000000-0x0000000107ffffff]"));
-	assert_true(log_has("Early memory node ranges"));
-	assert_true(log_has("  node   0: [mem 0x0000000000000000-0x0000000007ffffff]"));
-	assert_true(log_has("Initmem setup node 0 [mem 0x0000000000000000-0x0000000107ffffff]"));
+	assert_true(unit_log_expect("BIOS-provided physical RAM map:"));
+	assert_true(unit_log_expect("BIOS-e820: [mem 0x0000000000000000-0x0000000007ffffff] usable"));
+	assert_true(unit_log_expect("BIOS-e820: [mem 0x0000000100000000-0x0000000107ffffff] usable"));
+	assert_true(unit_log_expect("Zone ranges:"));
+	assert_true(unit_log_expect("  DMA      [mem 0x0000000000000000-0x0000000000ffffff]"));
+	assert_true(unit_log_expect("  DMA32    [mem 0x0000000001000000-0x00000000ffffffff]"));
+	assert_true(unit_log_expect("  Normal   [mem 0x0000000100000000-0x0000000107ffffff]"));
+	assert_true(unit_log_expect("Early memory node ranges"));
+	assert_true(unit_log_expect("  node   0: [mem 0x0000000000000000-0x0000000007ffffff]"));
+	assert_true(unit_log_expect("Initmem setup node 0 [mem 0x0000000000000000-0x0000000107ffffff]"));
 	snprintf(line, sizeof(line), "Built 1 zonelists, mobility grouping on.  Total pages: %lu",
 		 vm_total_pages);
-	assert_true(log_has(line));
-	assert_true(log_has("Memory: "));
+	assert_true(unit_log_expect(line));
+	assert_true(unit_log_expect("Memory: "));
 	snprintf(line, sizeof(line), "K/%luK available", MB(256) * 4);
-	assert_true(log_has(line));
-	assert_true(log_has("mmfs: arena 256 MiB"));
-	assert_true(log_has("mmfs: memmap 4 MiB (SPARSEMEM_VMEMMAP"));
+	assert_true(unit_log_expect(line));
+	assert_true(unit_log_expect("mmfs: arena 256 MiB"));
+	assert_true(unit_log_expect("mmfs: memmap 4 MiB (SPARSEMEM_VMEMMAP"));
 	/* a hole inside a backed section is reported as unavailable */
 	mm_shutdown();
 	boot_ok("mem=64M");
-	assert_true(log_has("On node 0, zone Normal: 24576 pages in unavailable ranges"));
+	assert_true(unit_log_expect("On node 0, zone Normal: 24576 pages in unavailable ranges"));
 }
 
 /* ------------------------------------------------------------ cpus */
@@ -923,22 +903,22 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_parse_good),
 		cmocka_unit_test(test_parse_bad),
-		cmocka_unit_test_teardown(test_boot_rejects, teardown),
-		cmocka_unit_test_teardown(test_default_layout, teardown),
-		cmocka_unit_test_teardown(test_memmap_layout, teardown),
-		cmocka_unit_test_teardown(test_nodes_layout, teardown),
-		cmocka_unit_test_teardown(test_movablecore, teardown),
-		cmocka_unit_test_teardown(test_highmem, teardown),
-		cmocka_unit_test_teardown(test_memory_models, teardown),
-		cmocka_unit_test_teardown(test_classic_encoding, teardown),
-		cmocka_unit_test_teardown(test_pageblocks_movable, teardown),
-		cmocka_unit_test_teardown(test_zonelists, teardown),
-		cmocka_unit_test_teardown(test_boot_log, teardown),
-		cmocka_unit_test_teardown(test_cpus, teardown),
-		cmocka_unit_test_teardown(test_min_free_kbytes, teardown),
-		cmocka_unit_test_teardown(test_vmstat, teardown),
-		cmocka_unit_test_teardown(test_vmstat_threads, teardown),
-		cmocka_unit_test_teardown(test_reboot_no_leaks, teardown),
+		cmocka_unit_test_teardown(test_boot_rejects, unit_teardown),
+		cmocka_unit_test_teardown(test_default_layout, unit_teardown),
+		cmocka_unit_test_teardown(test_memmap_layout, unit_teardown),
+		cmocka_unit_test_teardown(test_nodes_layout, unit_teardown),
+		cmocka_unit_test_teardown(test_movablecore, unit_teardown),
+		cmocka_unit_test_teardown(test_highmem, unit_teardown),
+		cmocka_unit_test_teardown(test_memory_models, unit_teardown),
+		cmocka_unit_test_teardown(test_classic_encoding, unit_teardown),
+		cmocka_unit_test_teardown(test_pageblocks_movable, unit_teardown),
+		cmocka_unit_test_teardown(test_zonelists, unit_teardown),
+		cmocka_unit_test_teardown(test_boot_log, unit_teardown),
+		cmocka_unit_test_teardown(test_cpus, unit_teardown),
+		cmocka_unit_test_teardown(test_min_free_kbytes, unit_teardown),
+		cmocka_unit_test_teardown(test_vmstat, unit_teardown),
+		cmocka_unit_test_teardown(test_vmstat_threads, unit_teardown),
+		cmocka_unit_test_teardown(test_reboot_no_leaks, unit_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

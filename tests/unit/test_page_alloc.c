@@ -106,23 +106,6 @@ static void boot(const char *opts)
 		fail_msg("boot %s failed", opts);
 }
 
-static bool log_contains(const char *needle)
-{
-	size_t len;
-	char *log = mm_log_snapshot(&len);
-	bool found = log && strstr(log, needle);
-
-	free(log);
-	return found;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	mm_shutdown();
-	return 0;
-}
-
 /* -------------------------------------------------- split and merge */
 
 static void test_split_and_merge(void **state)
@@ -354,10 +337,10 @@ static void test_highatomic_reserve(void **state)
 
 	page = alloc_pages(GFP_KERNEL, 1);
 	assert_null(page);
-	assert_true(log_contains("page allocation failure: order:1, mode:0xcc0(GFP_KERNEL), nodemask=(null)"));
-	assert_true(log_contains("Node 0 Normal free:"));
-	assert_true(log_contains("Node 0 Normal: "));
-	assert_true(log_contains("lowmem_reserve[]:"));
+	assert_true(unit_log_has("page allocation failure: order:1, mode:0xcc0(GFP_KERNEL), nodemask=(null)"));
+	assert_true(unit_log_has("Node 0 Normal free:"));
+	assert_true(unit_log_has("Node 0 Normal: "));
+	assert_true(unit_log_has("lowmem_reserve[]:"));
 	assert_int_equal(z->nr_reserved_highatomic, 0);
 
 	page = alloc_pages(GFP_ATOMIC, 1);
@@ -582,7 +565,7 @@ static void test_formulas_sizes(void **state)
 	check_formulas("mem=256M,nodes=3,cpus=2", 2);
 	check_formulas("mem=256M,movablecore=64M,cpus=2", 2);
 	check_formulas("mem=256M,highmem=64M,cpus=1", 1);
-	boot("mem=64M");	/* for the teardown */
+	boot("mem=64M");	/* for the unit_teardown */
 }
 
 /* kernel-formats §7.6: the live 6.18 machine's numbers */
@@ -1045,8 +1028,8 @@ static void test_fail_page_alloc(void **state)
 	assert_int_equal(atomic_load(&fail_page_alloc.times), 0);
 	assert_int_equal(mmfs_alloc_pages_checked(GFP_KERNEL, 0, 0, &p), 0);
 	__free_pages(p, 0);
-	assert_true(log_contains("FAULT_INJECTION: forcing a failure."));
-	assert_true(log_contains("name fail_page_alloc, interval 1, probability 100, space 0, times 2"));
+	assert_true(unit_log_has("FAULT_INJECTION: forcing a failure."));
+	assert_true(unit_log_has("name fail_page_alloc, interval 1, probability 100, space 0, times 2"));
 
 	/* every third, forever */
 	atomic_store(&fail_page_alloc.times, -1);
@@ -1103,17 +1086,17 @@ static void test_warn_alloc(void **state)
 	free(l);
 	assert_int_equal(len0, len1);		/* __GFP_NOWARN: silent */
 	assert_null(alloc_pages(GFP_KERNEL | __GFP_ZERO, MAX_ORDER - 1));
-	assert_true(log_contains(": page allocation failure: order:10, mode:0xdc0(GFP_KERNEL|__GFP_ZERO), nodemask=(null)"));
-	assert_true(log_contains("Mem-Info:"));
-	assert_true(log_contains("Node 0 DMA32 free:"));
-	assert_true(log_contains(" min:"));
-	assert_true(log_contains("*4kB "));
-	assert_true(log_contains("*4096kB "));
+	assert_true(unit_log_has(": page allocation failure: order:10, mode:0xdc0(GFP_KERNEL|__GFP_ZERO), nodemask=(null)"));
+	assert_true(unit_log_has("Mem-Info:"));
+	assert_true(unit_log_has("Node 0 DMA32 free:"));
+	assert_true(unit_log_has(" min:"));
+	assert_true(unit_log_has("*4kB "));
+	assert_true(unit_log_has("*4096kB "));
 	{
 		unsigned long mask = 1;
 
 		assert_null(__alloc_pages(GFP_KERNEL, MAX_ORDER - 1, 0, &mask));
-		assert_true(log_contains("nodemask=0"));
+		assert_true(unit_log_has("nodemask=0"));
 	}
 	for (int i = 0; i < nh; i++)
 		__free_pages(held[i], MAX_ORDER - 1);
@@ -1501,8 +1484,8 @@ static void test_lookup_and_validate(void **state)
 	__free_pages(comp, 1);
 	assert_true(unit_validate_ok());
 	dump_page(pfn_to_page(fpfn), "test");
-	assert_true(log_contains("page dumped because: test"));
-	assert_true(log_contains("flags: 0x"));
+	assert_true(unit_log_has("page dumped because: test"));
+	assert_true(unit_log_has("flags: 0x"));
 }
 
 /* ------------------------------------------------------------ sysctls */
@@ -1670,26 +1653,26 @@ int main(void)
 {
 	cpu_set_t set;
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_teardown(test_split_and_merge, teardown),
-		cmocka_unit_test_teardown(test_fallback_steal, teardown),
-		cmocka_unit_test_teardown(test_nofragment, teardown),
-		cmocka_unit_test_teardown(test_highatomic_reserve, teardown),
-		cmocka_unit_test_teardown(test_formulas_sizes, teardown),
-		cmocka_unit_test_teardown(test_worked_example, teardown),
-		cmocka_unit_test_teardown(test_pcp_refill_and_drain, teardown),
-		cmocka_unit_test_teardown(test_bad_input_changes_nothing, teardown),
-		cmocka_unit_test_teardown(test_init_on_alloc, teardown),
-		cmocka_unit_test_teardown(test_init_on_free, teardown),
-		cmocka_unit_test_teardown(test_compound_and_refcounts, teardown),
-		cmocka_unit_test_teardown(test_fail_page_alloc, teardown),
-		cmocka_unit_test_teardown(test_warn_alloc, teardown),
+		cmocka_unit_test_teardown(test_split_and_merge, unit_teardown),
+		cmocka_unit_test_teardown(test_fallback_steal, unit_teardown),
+		cmocka_unit_test_teardown(test_nofragment, unit_teardown),
+		cmocka_unit_test_teardown(test_highatomic_reserve, unit_teardown),
+		cmocka_unit_test_teardown(test_formulas_sizes, unit_teardown),
+		cmocka_unit_test_teardown(test_worked_example, unit_teardown),
+		cmocka_unit_test_teardown(test_pcp_refill_and_drain, unit_teardown),
+		cmocka_unit_test_teardown(test_bad_input_changes_nothing, unit_teardown),
+		cmocka_unit_test_teardown(test_init_on_alloc, unit_teardown),
+		cmocka_unit_test_teardown(test_init_on_free, unit_teardown),
+		cmocka_unit_test_teardown(test_compound_and_refcounts, unit_teardown),
+		cmocka_unit_test_teardown(test_fail_page_alloc, unit_teardown),
+		cmocka_unit_test_teardown(test_warn_alloc, unit_teardown),
 		cmocka_unit_test(test_page_owner_time),
 		cmocka_unit_test(test_page_owner_fork),
-		cmocka_unit_test_teardown(test_tracepoints, teardown),
-		cmocka_unit_test_teardown(test_lookup_and_validate, teardown),
-		cmocka_unit_test_teardown(test_sysctls, teardown),
-		cmocka_unit_test_teardown(test_nodes, teardown),
-		cmocka_unit_test_teardown(test_movable_and_highmem, teardown),
+		cmocka_unit_test_teardown(test_tracepoints, unit_teardown),
+		cmocka_unit_test_teardown(test_lookup_and_validate, unit_teardown),
+		cmocka_unit_test_teardown(test_sysctls, unit_teardown),
+		cmocka_unit_test_teardown(test_nodes, unit_teardown),
+		cmocka_unit_test_teardown(test_movable_and_highmem, unit_teardown),
 	};
 
 	/* one host CPU: "this CPU's pcp" stays the same through a test */

@@ -37,13 +37,6 @@ static int setup(void **state)
 	return unit_boot(BOOT_OPTS);
 }
 
-static int teardown(void **state)
-{
-	(void)state;
-	mm_shutdown();
-	return 0;
-}
-
 static long nr_pagetable(void)
 {
 	return (long)global_node_page_state(NR_PAGETABLE);
@@ -933,22 +926,22 @@ static void test_frame_map_threads_same_pid(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_table_pages_counted, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_walk_every_level, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_huge_pmd_leaf, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_huge_pud_leaf, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_remap_ranges_and_cow, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_frame_map_files, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_frame_map_order9_cow, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_free_while_pinned, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_frame_compound_pin, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_pid_reuse_and_release_all, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_bad_input, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_lookup_pgtable_page, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_vma_tree_and_topdown, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_topdown_random, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_free_pgtables_floor_ceiling, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_frame_map_threads_same_pid, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_table_pages_counted, setup, unit_teardown),
+		cmocka_unit_test_setup_teardown(test_walk_every_level, setup, unit_teardown),
+		cmocka_unit_test_setup_teardown(test_huge_pmd_leaf, setup, unit_teardown),
+		cmocka_unit_test_setup_teardown(test_huge_pud_leaf, setup, unit_teardown),
+		cmocka_unit_test_setup_teardown(test_remap_ranges_and_cow, setup, unit_teardown),
+		cmocka_unit_test_setup_teardown(test_frame_map_files, setup, unit_teardown),
+		cmocka_unit_test_setup_teardown(test_frame_map_order9_cow, setup, unit_teardown),
+		cmocka_unit_test_setup_teardown(test_free_while_pinned, setup, unit_teardown),
+		cmocka_unit_test_setup_teardown(test_frame_compound_pin, setup, unit_teardown),
+		cmocka_unit_test_setup_teardown(test_pid_reuse_and_release_all, setup, unit_teardown),
+		cmocka_unit_test_setup_teardown(test_bad_input, setup, unit_teardown),
+		cmocka_unit_test_setup_teardown(test_lookup_pgtable_page, setup, unit_teardown),
+		cmocka_unit_test_setup_teardown(test_vma_tree_and_topdown, setup, unit_teardown),
+		cmocka_unit_test_setup_teardown(test_topdown_random, setup, unit_teardown),
+		cmocka_unit_test_setup_teardown(test_free_pgtables_floor_ceiling, setup, unit_teardown),
+		cmocka_unit_test_setup_teardown(test_frame_map_threads_same_pid, setup, unit_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -43,8 +43,6 @@ static int setup_slab(void **state) { (void)state; return boot("mem=64M,cpus=2,n
 static int setup_slob(void **state) { (void)state; return boot("mem=64M,cpus=2,nodes=2,slab=slob", MMFS_SLOB); }
 /* SLAB with red zones, poison and store-user on every cache that allows them */
 static int setup_slab_debug(void **state) { (void)state; return boot("mem=64M,cpus=2,nodes=2,slab=slab,slub_debug=FZPU", MMFS_SLAB); }
-static int teardown_mm(void **state) { (void)state; mm_shutdown(); return 0; }
-
 /* ================================================================ part 1 */
 static void test_boot_names_allocator(void **state)
 {
@@ -780,7 +778,7 @@ static int setup_slab_pinned(void **state)
 
 static int teardown_slab_pinned(void **state)
 {
-	teardown_mm(state);
+	unit_teardown(state);
 	sched_setaffinity(0, sizeof(saved_set), &saved_set);
 	return 0;
 }
@@ -1171,10 +1169,10 @@ int main(void)
 	};
 	int fails = 0;
 
-	fails += cmocka_run_group_tests_name("common_slub", common, setup_slub, teardown_mm);
-	fails += cmocka_run_group_tests_name("common_slab", common, setup_slab, teardown_mm);
-	fails += cmocka_run_group_tests_name("common_slob", common, setup_slob, teardown_mm);
-	fails += cmocka_run_group_tests_name("common_slab_debug", common, setup_slab_debug, teardown_mm);
+	fails += cmocka_run_group_tests_name("common_slub", common, setup_slub, unit_teardown);
+	fails += cmocka_run_group_tests_name("common_slab", common, setup_slab, unit_teardown);
+	fails += cmocka_run_group_tests_name("common_slob", common, setup_slob, unit_teardown);
+	fails += cmocka_run_group_tests_name("common_slab_debug", common, setup_slab_debug, unit_teardown);
 	fails += cmocka_run_group_tests_name("slab_only", slab_only, setup_slab_pinned,
 					     teardown_slab_pinned);
 	return fails;

@@ -241,19 +241,12 @@ static void test_stress_cpus1_debug_all(void **state)
 	run_stress("cpus=1,mem=256M,slub_debug=FZPU", stress_seed() + 2, stress_rounds(3), 20000);
 }
 
-static int teardown_mm(void **state)
-{
-	(void)state;
-	mm_shutdown();
-	return 0;
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_teardown(test_stress_cpus2, teardown_mm),
-		cmocka_unit_test_teardown(test_stress_cpus4_nodes2, teardown_mm),
-		cmocka_unit_test_teardown(test_stress_cpus1_debug_all, teardown_mm),
+		cmocka_unit_test_teardown(test_stress_cpus2, unit_teardown),
+		cmocka_unit_test_teardown(test_stress_cpus4_nodes2, unit_teardown),
+		cmocka_unit_test_teardown(test_stress_cpus1_debug_all, unit_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

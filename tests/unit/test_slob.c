@@ -27,13 +27,6 @@ static int setup(void **state)
 	return unit_boot("mem=64M,cpus=2,slab=slob") ? -1 : 0;
 }
 
-static int teardown(void **state)
-{
-	(void)state;
-	mm_shutdown();
-	return 0;
-}
-
 static void *page_of(const void *p)
 {
 	return (void *)((uintptr_t)p & ~(uintptr_t)(PAGE_SIZE - 1));
@@ -386,5 +379,5 @@ int main(void)
 		cmocka_unit_test(test_validate_catches),
 	};
 
-	return cmocka_run_group_tests_name("slob", tests, setup, teardown);
+	return cmocka_run_group_tests_name("slob", tests, setup, unit_teardown);
 }

@@ -42,23 +42,6 @@ static int validate_count(char **report)
 	return n;
 }
 
-static bool log_contains(const char *needle)
-{
-	size_t len;
-	char *log = mm_log_snapshot(&len);
-	bool found = log && strstr(log, needle);
-
-	free(log);
-	return found;
-}
-
-static int teardown_mm(void **state)
-{
-	(void)state;
-	mm_shutdown();
-	return 0;
-}
-
 /* ------------------------------------- the kernel's formulas, restated */
 struct geo { unsigned int size, objects, order, align, offset, inuse, red_left_pad; };
 
@@ -787,7 +770,7 @@ static void test_debug_redzone_overflow(void **state)
 	assert_true(validate_count(&rep) > 0);
 	assert_non_null(strstr(rep, "BUG dbgz (Not tainted): Right Redzone overwritten"));
 	free(rep);
-	assert_true(log_contains("FIX dbgz: Restoring Right Redzone"));
+	assert_true(unit_log_has("FIX dbgz: Restoring Right Redzone"));
 	assert_int_equal(validate_count(NULL), 0);	/* restored */
 	p[-3] = 0x11;		/* before the object */
 	assert_true(validate_count(&rep) > 0);
@@ -840,8 +823,8 @@ static void test_debug_use_after_free_poison(void **state)
 
 		assert_non_null(r);
 	}
-	assert_true(log_contains("BUG dbgf (Not tainted): Poison overwritten"));
-	assert_true(log_contains("Marking all objects used"));
+	assert_true(unit_log_has("BUG dbgf (Not tainted): Poison overwritten"));
+	assert_true(unit_log_has("Marking all objects used"));
 	(void)p;
 	mm_shutdown();
 }
@@ -863,13 +846,13 @@ static void test_debug_double_free_and_wrong_cache(void **state)
 	y = kmem_cache_alloc(a, GFP_KERNEL);
 	kmem_cache_free(a, x);
 	kmem_cache_free(a, x);		/* double free */
-	assert_true(log_contains("BUG cache_a (Not tainted): Object already free"));
+	assert_true(unit_log_has("BUG cache_a (Not tainted): Object already free"));
 	assert_int_equal(attr_ul("cache_a", "objects"), 1);
 	assert_int_equal(validate_count(NULL), 0);
 
 	/* free to the wrong cache: reported, goes back to the right one */
 	kmem_cache_free(b, y);
-	assert_true(log_contains("Wrong slab cache. cache_b but object is from cache_a"));
+	assert_true(unit_log_has("Wrong slab cache. cache_b but object is from cache_a"));
 	assert_int_equal(attr_ul("cache_a", "objects"), 0);
 
 	/* the checked entry points refuse both, changing nothing */
@@ -975,7 +958,7 @@ static void test_corrupt_freelist_no_crash(void **state)
 	kmem_cache_free(s, b);		/* cpu freelist: b -> a -> ... */
 	memset(b + 32, 0xee, 8);	/* the free pointer sits at object_size / 2 */
 	assert_ptr_equal(kmem_cache_alloc(s, GFP_KERNEL), b);
-	assert_true(log_contains("Freechain corrupt"));
+	assert_true(unit_log_has("Freechain corrupt"));
 	for (int i = 0; i < 200; i++)
 		assert_non_null(kmem_cache_alloc(s, GFP_KERNEL));
 	mm_shutdown();
@@ -991,9 +974,9 @@ static void test_debug_trace_and_owner(void **state)
 	s = kmem_cache_create("traced", 32, 0, 0, NULL);
 	assert_int_equal(attr_ul("traced", "trace"), 1);
 	p = kmem_cache_alloc(s, GFP_KERNEL);
-	assert_true(log_contains("TRACE traced alloc 0x"));
+	assert_true(unit_log_has("TRACE traced alloc 0x"));
 	kmem_cache_free(s, p);
-	assert_true(log_contains("TRACE traced free 0x"));
+	assert_true(unit_log_has("TRACE traced free 0x"));
 	mm_shutdown();
 }
 
@@ -1149,30 +1132,30 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_odd_geometry_pure),
-		cmocka_unit_test_teardown(test_kmalloc_geometry_cpus1, teardown_mm),
-		cmocka_unit_test_teardown(test_kmalloc_geometry_cpus2_host, teardown_mm),
-		cmocka_unit_test_teardown(test_kmalloc_geometry_cpus4, teardown_mm),
-		cmocka_unit_test_teardown(test_kmalloc_geometry_cpus64, teardown_mm),
-		cmocka_unit_test_teardown(test_odd_geometry_caches, teardown_mm),
-		cmocka_unit_test_teardown(test_kmalloc_size_classes, teardown_mm),
-		cmocka_unit_test_teardown(test_krealloc_ksize_kcalloc, teardown_mm),
-		cmocka_unit_test_teardown(test_large_kmalloc, teardown_mm),
-		cmocka_unit_test_teardown(test_fast_path_lifo, teardown_mm),
-		cmocka_unit_test_teardown(test_partial_transitions, teardown_mm),
-		cmocka_unit_test_teardown(test_min_partial_and_discard, teardown_mm),
-		cmocka_unit_test_teardown(test_destroy_busy, teardown_mm),
-		cmocka_unit_test_teardown(test_bulk, teardown_mm),
-		cmocka_unit_test_teardown(test_hardening_random_bootstrap, teardown_mm),
-		cmocka_unit_test_teardown(test_debug_redzone_overflow, teardown_mm),
-		cmocka_unit_test_teardown(test_debug_use_after_free_poison, teardown_mm),
-		cmocka_unit_test_teardown(test_debug_double_free_and_wrong_cache, teardown_mm),
-		cmocka_unit_test_teardown(test_debug_kmalloc_redzone, teardown_mm),
-		cmocka_unit_test_teardown(test_debug_freepointer_and_padding, teardown_mm),
-		cmocka_unit_test_teardown(test_corrupt_freelist_no_crash, teardown_mm),
-		cmocka_unit_test_teardown(test_debug_trace_and_owner, teardown_mm),
-		cmocka_unit_test_teardown(test_checked_create_errors, teardown_mm),
-		cmocka_unit_test_teardown(test_slabinfo_and_attrs, teardown_mm),
-		cmocka_unit_test_teardown(test_reboot, teardown_mm),
+		cmocka_unit_test_teardown(test_kmalloc_geometry_cpus1, unit_teardown),
+		cmocka_unit_test_teardown(test_kmalloc_geometry_cpus2_host, unit_teardown),
+		cmocka_unit_test_teardown(test_kmalloc_geometry_cpus4, unit_teardown),
+		cmocka_unit_test_teardown(test_kmalloc_geometry_cpus64, unit_teardown),
+		cmocka_unit_test_teardown(test_odd_geometry_caches, unit_teardown),
+		cmocka_unit_test_teardown(test_kmalloc_size_classes, unit_teardown),
+		cmocka_unit_test_teardown(test_krealloc_ksize_kcalloc, unit_teardown),
+		cmocka_unit_test_teardown(test_large_kmalloc, unit_teardown),
+		cmocka_unit_test_teardown(test_fast_path_lifo, unit_teardown),
+		cmocka_unit_test_teardown(test_partial_transitions, unit_teardown),
+		cmocka_unit_test_teardown(test_min_partial_and_discard, unit_teardown),
+		cmocka_unit_test_teardown(test_destroy_busy, unit_teardown),
+		cmocka_unit_test_teardown(test_bulk, unit_teardown),
+		cmocka_unit_test_teardown(test_hardening_random_bootstrap, unit_teardown),
+		cmocka_unit_test_teardown(test_debug_redzone_overflow, unit_teardown),
+		cmocka_unit_test_teardown(test_debug_use_after_free_poison, unit_teardown),
+		cmocka_unit_test_teardown(test_debug_double_free_and_wrong_cache, unit_teardown),
+		cmocka_unit_test_teardown(test_debug_kmalloc_redzone, unit_teardown),
+		cmocka_unit_test_teardown(test_debug_freepointer_and_padding, unit_teardown),
+		cmocka_unit_test_teardown(test_corrupt_freelist_no_crash, unit_teardown),
+		cmocka_unit_test_teardown(test_debug_trace_and_owner, unit_teardown),
+		cmocka_unit_test_teardown(test_checked_create_errors, unit_teardown),
+		cmocka_unit_test_teardown(test_slabinfo_and_attrs, unit_teardown),
+		cmocka_unit_test_teardown(test_reboot, unit_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

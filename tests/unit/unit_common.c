@@ -31,6 +31,13 @@ int unit_boot(const char *opts)
 	return ret;
 }
 
+int unit_teardown(void **state)
+{
+	(void)state;
+	mm_shutdown();
+	return 0;
+}
+
 int unit_validate_ok(void)
 {
 	char *report = NULL;
@@ -39,4 +46,26 @@ int unit_validate_ok(void)
 		fprintf(stderr, "validate: %d violations:\n%s", n, report ? report : "");
 	free(report);
 	return n == 0;
+}
+
+bool unit_log_has(const char *needle)
+{
+	size_t len;
+	char *log = mm_log_snapshot(&len);
+	bool found = log && strstr(log, needle);
+
+	free(log);
+	return found;
+}
+
+bool unit_log_expect(const char *needle)
+{
+	size_t len;
+	char *log = mm_log_snapshot(&len);
+	bool found = log && strstr(log, needle);
+
+	if (!found)
+		fprintf(stderr, "log lacks \"%s\":\n%s", needle, log ? log : "");
+	free(log);
+	return found;
 }
