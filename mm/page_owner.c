@@ -9,10 +9,12 @@
  * (reset_page_owner); the allocator also keeps the block's order here so
  * put_page() can free a non-compound block whole (MMFS, see mm.h).
  *
- * Locking: none of its own.  A record is written by the allocating thread
- * before the block is handed out and by the freeing thread after the last
- * reference is gone; readers (frames/ listing, lookup) may see a record
- * change under them, as /sys/kernel/debug/page_owner readers do.
+ * Locking: none for the records.  A record is written by the allocating
+ * thread before the block is handed out and by the freeing thread after the
+ * last reference is gone; readers (frames/ listing, lookup) may see a record
+ * change under them, as /sys/kernel/debug/page_owner readers do.  The tick
+ * (mmfs_po_tick) is read and marked used with relaxed atomics; po_tick_lock
+ * is a leaf taken only by the tick thread, boot/shutdown and fork.
  *
  * MMFS: times come from the coarse real-time clock (~4 ms resolution, the
  * kernel's tick), read by a tick thread that keeps the current value in
