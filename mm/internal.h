@@ -104,10 +104,6 @@ unsigned int mmfs_pcp_pindex_to_order(unsigned int pindex);
 /* trace.c: %p of a kernel address (keyed hash, 16 hex digits); empty the ring */
 unsigned long mmfs_hash_ptr(unsigned long kaddr);
 void mmfs_trace_reset(void);
-/* page_alloc.c: fold the pcp fast paths' pending event counts (pgalloc_*,
- * pgfree, numa_hit/local) into vmstat; vmstat readers call it for exact
- * numbers (drain_all_pages and mm_validate do it too). */
-void mmfs_pcp_fold_stats(void);
 /* page_alloc.c: every pcp lock of a zone (debug.c's validate) */
 void mmfs_pcp_lock_all(struct zone *zone);
 void mmfs_pcp_unlock_all(struct zone *zone);

@@ -66,9 +66,11 @@ struct per_cpu_pages {
 	short free_count;		/* consecutive frees (batch scaling) */
 	unsigned char flags;		/* PCPF_* (page_alloc.c), 6.7 */
 	unsigned char alloc_factor;	/* batch scale of consecutive allocations, 6.7 */
-	/* MMFS: the fast paths' vm events, counted under the lock with plain
-	 * stores and folded into vmstat every PCP_STAT_FOLD (page_alloc.c) */
-	unsigned int pend_pgalloc, pend_pgfree, pend_numa_local, pend_events;
+	/* MMFS: this CPU's vm events of the pcp fast paths (pgalloc_<zone>,
+	 * pgfree, numa_hit and numa_local of local hits), counted under the
+	 * lock, never reset: like the kernel's per-cpu vm_event_states, summed
+	 * when read (all_vm_events, zone_numa_event_state) */
+	unsigned long ev_pgalloc, ev_pgfree, ev_numa_local;
 	struct list_head lists[NR_PCP_LISTS];
 } ____cacheline_aligned;
 

@@ -42,8 +42,8 @@
  * compaction or OOM killer (there is nothing to reclaim); kswapd is
  * emulated only by ending watermark boosts; the pcp high auto-tuning keeps
  * the 6.7 bounds but has no vmstat-refresh decay; the pcp fast paths count
- * their vm events in the pcp and fold them into vmstat in batches
- * (mmfs_pcp_fold_stats); pageblock bits are found from the pfn (SPARSEMEM's
+ * their vm events in the pcp, where vmstat's readers sum them (pcp_count);
+ * pageblock bits are found from the pfn (SPARSEMEM's
  * shape) whatever the memory model; order-0 requests without a nodemask
  * try the preferred zone first with the alloc_context in registers
  * (alloc_pages_first_zone), then take the full pass.
@@ -1173,51 +1173,17 @@ static __always_inline struct page *__rmqueue_pcplist(struct zone *zone, unsigne
 }
 
 /*
- * MMFS: the pcp fast paths count their events (PGALLOC_<zone>, PGFREE,
- * NUMA_HIT/LOCAL) in the pcp itself, under its lock, with plain stores,
- * and fold them into vmstat every PCP_STAT_FOLD events, at every
- * refill/drain and in mmfs_pcp_fold_stats(): vmstat's per-cpu counters are
- * atomics here (several host threads share a simulated CPU), and four
- * atomics would cost more than the rest of the fast path.
+ * MMFS: the pcp fast paths count their events (PGALLOC_<zone>, PGFREE, and
+ * NUMA_HIT + NUMA_LOCAL of a local hit) in the pcp itself, under its lock:
+ * per-cpu counters summed when read, as the kernel's vm_event_states and
+ * per-cpu NUMA events are (vmstat.c adds them in).  vmstat's own per-cpu
+ * counters are atomics here (several host threads share a simulated CPU);
+ * these need none, and the increments are relaxed stores only so that the
+ * readers' racy loads are well defined.
  */
-#define PCP_STAT_FOLD		64
-
-static noinline void pcp_fold_pending(struct zone *zone, struct per_cpu_pages *pcp)
+static __always_inline void pcp_count(unsigned long *ev, unsigned long n)
 {
-	if (pcp->pend_pgalloc)
-		__count_vm_events((enum vm_event_item)(PGALLOC_DMA + zone_idx(zone)), (long)pcp->pend_pgalloc);
-	if (pcp->pend_pgfree)
-		__count_vm_events(PGFREE, (long)pcp->pend_pgfree);
-	if (pcp->pend_numa_local) {
-		__mod_numa_state(zone, NUMA_HIT, pcp->pend_numa_local);
-		__mod_numa_state(zone, NUMA_LOCAL, pcp->pend_numa_local);
-	}
-	pcp->pend_pgalloc = pcp->pend_pgfree = pcp->pend_numa_local = pcp->pend_events = 0;
-}
-
-/**
- * mmfs_pcp_fold_stats - fold every pcp's pending event counts into vmstat
- *
- * Readers that need exact pgalloc/pgfree/numa counts call this first
- * (drain_all_pages and mm_validate do).
- */
-void mmfs_pcp_fold_stats(void)
-{
-	struct zone *zone;
-
-	if (!mmfs_booted)
-		return;
-	for_each_populated_zone(zone) {
-		if (!zone->per_cpu_pageset)
-			continue;
-		for (unsigned int cpu = 0; cpu < nr_cpu_ids; cpu++) {
-			struct per_cpu_pages *pcp = &zone->per_cpu_pageset[cpu];
-
-			spin_lock(&pcp->lock);
-			pcp_fold_pending(zone, pcp);
-			spin_unlock(&pcp->lock);
-		}
-	}
+	__atomic_store_n(ev, *ev + n, __ATOMIC_RELAXED);
 }
 
 static __always_inline void zone_statistics(struct zone *preferred_zone, struct zone *z)
@@ -1252,13 +1218,11 @@ static __always_inline struct page *rmqueue_pcplist(struct zone *preferred_zone,
 	list = &pcp->lists[order_to_pindex(migratetype, order)];
 	page = __rmqueue_pcplist(zone, order, migratetype, alloc_flags, pcp, list);
 	if (likely(page)) {
-		pcp->pend_pgalloc += 1U << order;
+		pcp_count(&pcp->ev_pgalloc, 1UL << order);
 		if (likely(zone->node == preferred_zone->node && zone->node == local_nid()))
-			pcp->pend_numa_local++;
+			pcp_count(&pcp->ev_numa_local, 1);
 		else
 			zone_statistics(preferred_zone, zone);
-		if (unlikely(++pcp->pend_events >= PCP_STAT_FOLD))
-			pcp_fold_pending(zone, pcp);
 	}
 	pcp_spin_unlock(pcp);
 	return page;
@@ -1675,7 +1639,7 @@ static __always_inline void free_unref_page_commit(struct zone *zone, struct per
 	unsigned int pindex;
 	bool free_high = false;
 
-	pcp->pend_pgfree += 1U << order;
+	pcp_count(&pcp->ev_pgfree, 1UL << order);
 	/* On freeing, reduce the number of pages batch-allocated next. */
 	pcp->alloc_factor >>= 1;
 	pindex = order_to_pindex(migratetype, order);
@@ -1702,8 +1666,6 @@ static __always_inline void free_unref_page_commit(struct zone *zone, struct per
 		    zone_watermark_ok(zone, 0, high_wmark_pages(zone), ZONE_MOVABLE, 0))
 			__atomic_fetch_and(&zone->flags, ~(1UL << ZONE_BELOW_HIGH), __ATOMIC_RELAXED);
 	}
-	if (unlikely(++pcp->pend_events >= PCP_STAT_FOLD))
-		pcp_fold_pending(zone, pcp);
 }
 
 /* Free a pcp-able block: to this CPU's list, or to the buddy if it is busy. */
@@ -2455,7 +2417,6 @@ void drain_all_pages(struct zone *zone)
 		return;
 	for_each_online_cpu(cpu)
 		drain_pages((unsigned int)cpu, zone);
-	mmfs_pcp_fold_stats();
 }
 
 /* ============================================== checked entry points */
@@ -2489,8 +2450,6 @@ int mmfs_alloc_pages_checked(gfp_t gfp, int order, int nid, struct page **out)
 	if (!page)
 		return -ENOMEM;
 	*out = page;
-	/* what the caller reads next (vmstat) counts this allocation */
-	mmfs_pcp_fold_stats();
 	return 0;
 }
 
@@ -2540,8 +2499,6 @@ int mmfs_free_block(unsigned long pfn)
 		ret = 0;
 	}
 	pthread_mutex_unlock(&checked_lock);
-	if (!ret)
-		mmfs_pcp_fold_stats();
 	return ret;
 }
 
@@ -2599,8 +2556,6 @@ int mmfs_put_page(unsigned long pfn, int *refcount)
 		ret = 0;
 	}
 	pthread_mutex_unlock(&checked_lock);
-	if (!ret)
-		mmfs_pcp_fold_stats();
 	return ret;
 }
 

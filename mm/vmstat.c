@@ -313,11 +313,27 @@ void __inc_numa_state(struct zone *zone, enum numa_stat_item item)
 	__mod_numa_state(zone, item, 1);
 }
 
+/* The events the pcp fast paths count in the pcp itself (page_alloc.c's
+ * pcp_count): a local hit is NUMA_HIT and NUMA_LOCAL. */
+static unsigned long pcp_events(const struct zone *zone, size_t offset)
+{
+	unsigned long x = 0;
+
+	if (!zone->per_cpu_pageset)
+		return 0;
+	for (unsigned int cpu = 0; cpu < nr_cpu_ids; cpu++)
+		x += __atomic_load_n((const unsigned long *)((const char *)&zone->per_cpu_pageset[cpu] +
+							     offset), __ATOMIC_RELAXED);
+	return x;
+}
+
 unsigned long zone_numa_event_state(struct zone *zone, enum numa_stat_item item)
 {
 	unsigned long x = (unsigned long)atomic_long_read(&zone->vm_numa_event[item]);
 	unsigned int cpu;
 
+	if (item == NUMA_HIT || item == NUMA_LOCAL)
+		x += pcp_events(zone, offsetof(struct per_cpu_pages, ev_numa_local));
 	if (!numa_stats || zone->node >= nr_stat_nodes)
 		return x;
 	for (cpu = 0; cpu < nr_stat_cpus; cpu++)
@@ -345,9 +361,13 @@ void __count_vm_events(enum vm_event_item item, long delta)
 			   __ATOMIC_RELAXED);
 }
 
-/** all_vm_events - every event summed over the CPUs into @ret[NR_VM_EVENT_ITEMS] */
+/**
+ * all_vm_events - every event summed over the CPUs into @ret[NR_VM_EVENT_ITEMS],
+ * the pcp fast paths' pgalloc_<zone> and pgfree included
+ */
 void all_vm_events(unsigned long *ret)
 {
+	struct zone *zone;
 	unsigned int cpu;
 	int i;
 
@@ -355,6 +375,11 @@ void all_vm_events(unsigned long *ret)
 	for (cpu = 0; cpu < nr_stat_cpus; cpu++)
 		for (i = 0; i < NR_VM_EVENT_ITEMS; i++)
 			ret[i] += __atomic_load_n(&vm_event_states[cpu].event[i], __ATOMIC_RELAXED);
+	for_each_zone(zone) {
+		ret[PGALLOC_DMA + zone_idx(zone)] +=
+			pcp_events(zone, offsetof(struct per_cpu_pages, ev_pgalloc));
+		ret[PGFREE] += pcp_events(zone, offsetof(struct per_cpu_pages, ev_pgfree));
+	}
 }
 
 /* ------------------------------------------------------- thresholds */

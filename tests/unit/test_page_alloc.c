@@ -706,17 +706,38 @@ static void test_pcp_refill_and_drain(void **state)
 		unsigned long hit0 = zone_numa_event_state(z, NUMA_HIT);
 		struct page *p;
 
-		mmfs_pcp_fold_stats();
 		all_vm_events(ev0);
 		hit0 = zone_numa_event_state(z, NUMA_HIT);
 		p = alloc_pages(GFP_KERNEL, 3);
 		assert_non_null(p);
 		__free_pages(p, 3);
-		mmfs_pcp_fold_stats();
 		all_vm_events(ev1);
 		assert_int_equal(ev1[PGALLOC_NORMAL] - ev0[PGALLOC_NORMAL], 8);
 		assert_int_equal(ev1[PGFREE] - ev0[PGFREE], 8);
 		assert_int_equal(zone_numa_event_state(z, NUMA_HIT) - hit0, 1);
+		/* the pcp fast path's counts are summed on read: exact at once,
+		 * whatever the number of events */
+		{
+			unsigned long local0 = zone_numa_event_state(z, NUMA_LOCAL);
+
+			all_vm_events(ev0);
+			hit0 = zone_numa_event_state(z, NUMA_HIT);
+			for (int i = 0; i < 1000; i++) {
+				p = alloc_pages(GFP_KERNEL, 0);
+				assert_non_null(p);
+				__free_pages(p, 0);
+				if (i == 36) {
+					all_vm_events(ev1);
+					assert_int_equal(ev1[PGALLOC_NORMAL] - ev0[PGALLOC_NORMAL], 37);
+					assert_int_equal(ev1[PGFREE] - ev0[PGFREE], 37);
+				}
+			}
+			all_vm_events(ev1);
+			assert_int_equal(ev1[PGALLOC_NORMAL] - ev0[PGALLOC_NORMAL], 1000);
+			assert_int_equal(ev1[PGFREE] - ev0[PGFREE], 1000);
+			assert_int_equal(zone_numa_event_state(z, NUMA_HIT) - hit0, 1000);
+			assert_int_equal(zone_numa_event_state(z, NUMA_LOCAL) - local0, 1000);
+		}
 		/* the checked entry points leave the counters exact */
 		all_vm_events(ev0);
 		assert_int_equal(mmfs_alloc_pages_checked(GFP_KERNEL, 1, 0, &p), 0);
@@ -1549,12 +1570,10 @@ static void test_nodes(void **state)
 	boot("mem=128M,nodes=2,cpus=2");
 	z1 = zone_of(1, ZONE_NORMAL);
 	assert_true(populated_zone(z1));
-	mmfs_pcp_fold_stats();
 	hit0 = zone_numa_event_state(z1, NUMA_HIT);
 	p = alloc_pages_node(1, GFP_KERNEL | __GFP_THISNODE, 0);
 	assert_non_null(p);
 	assert_int_equal(page_to_nid(p), 1);
-	mmfs_pcp_fold_stats();
 	assert_int_equal(zone_numa_event_state(z1, NUMA_HIT), hit0 + 1);
 	__free_pages(p, 0);
 	/* running on node 0, allocated on node 1: hit + other there */
@@ -1565,7 +1584,6 @@ static void test_nodes(void **state)
 		hit0 = zone_numa_event_state(z1, NUMA_HIT);
 		p = alloc_pages_node(1, GFP_KERNEL, 0);
 		assert_int_equal(page_to_nid(p), 1);
-		mmfs_pcp_fold_stats();
 		assert_int_equal(zone_numa_event_state(z1, NUMA_HIT), hit0 + 1);
 		assert_int_equal(zone_numa_event_state(z1, NUMA_OTHER), other0 + 1);
 		__free_pages(p, 0);
