@@ -3,11 +3,11 @@
  * bench_base.c - the baseline allocators' side of the benchmarks: built
  * once per malloc (BENCH_BASE = glibc, mimalloc, jemalloc, tcmalloc; each
  * linked library replaces malloc for the process) as bench_base_<name>.
- * Usage: bench_base_<name> WORKLOAD ARG; prints "ns=<median ns per op>".
+ * Usage: bench_base_<name> WORKLOAD ARG; prints "ns=<median ns per op>"
+ * (threads2 adds one=, scaling= and scaling_slower= on the same line).
  * Workloads are described in bench_common.h.
  */
 #include "bench_common.h"
-#include <pthread.h>
 #include <stdint.h>
 #ifdef BENCH_MIMALLOC
 #include <mimalloc.h>
@@ -96,27 +96,9 @@ static double run_mixed(long rounds)
 	return (bench_now_ns() - t0) / (double)(rounds * 1000);
 }
 
-struct targ { size_t sz; long n; };
-
-static void *thread_fn(void *a)
+static double aligned_loop(void *arg, long n)
 {
-	struct targ *t = a;
-
-	run_aligned(t->sz, t->n);
-	return NULL;
-}
-
-static double run_threads2(size_t sz, long n)
-{
-	pthread_t th[2];
-	struct targ t = { sz, n };
-	double t0 = bench_now_ns();
-
-	for (int i = 0; i < 2; i++)
-		pthread_create(&th[i], NULL, thread_fn, &t);
-	for (int i = 0; i < 2; i++)
-		pthread_join(th[i], NULL);
-	return (bench_now_ns() - t0) / (double)(2 * n);
+	return run_aligned(*(size_t *)arg, n);
 }
 
 int main(int argc, char **argv)
@@ -134,9 +116,14 @@ int main(int argc, char **argv)
 			v[r] = run_batch(arg, 2000);
 		else if (!strcmp(w, "mixed"))
 			v[r] = run_mixed(200);
-		else if (!strcmp(w, "threads2"))
-			v[r] = run_threads2((size_t)arg, 1000000);
-		else
+		else if (!strcmp(w, "threads2")) {
+			size_t sz = (size_t)arg;
+			struct bench_scaling_result sr = bench_scaling(aligned_loop, &sz, &sz, 1000000, RUNS);
+
+			printf("ns=%.3f one=%.3f scaling=%.3f scaling_slower=%.3f\n", sr.two_ns, sr.one_ns,
+			       sr.scaling, sr.scaling_slower);
+			return 0;
+		} else
 			return 2;
 	}
 	printf("ns=%.3f\n", bench_median(v, RUNS));

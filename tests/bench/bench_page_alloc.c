@@ -9,7 +9,8 @@
  *   page_alloc_batch1000  1000 allocations then 1000 frees, per page
  *   page_alloc_2threads   two threads of order-0 pairs on two CPUs: ns per
  *       operation of the whole against one thread's (ratio < 1 is scaling;
- *       the scaling factor is printed on a comment line)
+ *       the scaling factor is printed on a comment line), as
+ *       bench_common.h's bench_scaling measures it
  *   boot_4g               mm_boot of mem=4G against memset of a fresh
  *       buffer of its memmap's size (64 bytes per page)
  * Median of several runs each.  The machine boots with init_on_alloc=0:
@@ -18,9 +19,6 @@
 #include "bench_common.h"
 #include "mm.h"
 #include "internal.h"
-#include <unistd.h>
-#include <sched.h>
-#include <pthread.h>
 
 #define RUNS	7
 
@@ -47,15 +45,6 @@ static void boot(const char *opts)
 		fprintf(stderr, "boot %s: %s\n", opts, err);
 		exit(1);
 	}
-}
-
-static void pin(int cpu)
-{
-	cpu_set_t set;
-
-	CPU_ZERO(&set);
-	CPU_SET(cpu, &set);
-	sched_setaffinity(0, sizeof(set), &set);
 }
 
 static double pairs(unsigned int order, long n)
@@ -96,33 +85,15 @@ static double batch(int nb, long rounds)
 	return t0;
 }
 
-struct targ { int cpu; long n; double ns; };
-
-static void *thread_fn(void *a)
+static double pairs_loop(void *arg, long n)
 {
-	struct targ *t = a;
-
-	pin(t->cpu);
-	t->ns = pairs(0, t->n);
-	return NULL;
-}
-
-static double two_threads(long n)
-{
-	pthread_t th[2];
-	struct targ t[2] = { { 0, n, 0 }, { sysconf(_SC_NPROCESSORS_CONF) > 1, n, 0 } };
-	double t0 = bench_now_ns();
-
-	for (int i = 0; i < 2; i++)
-		pthread_create(&th[i], NULL, thread_fn, &t[i]);
-	for (int i = 0; i < 2; i++)
-		pthread_join(th[i], NULL);
-	return (bench_now_ns() - t0) / (double)(2 * n);
+	(void)arg;
+	return pairs(0, n);
 }
 
 int main(void)
 {
-	double v[RUNS], ours, one, mi_one, mi_two;
+	double v[RUNS], ours, mi_one, mi_two;
 
 	char opts[128];
 	long ncpu = sysconf(_SC_NPROCESSORS_CONF);
@@ -130,7 +101,7 @@ int main(void)
 	/* cpus= the host's count: every host CPU a simulated CPU of its own */
 	snprintf(opts, sizeof(opts), "mem=1G,cpus=%ld,init_on_alloc=0", ncpu);
 	boot(opts);
-	pin(0);
+	bench_pin(0);
 	{
 		/* medians are only as good as the machine is quiet */
 		double la[3];
@@ -157,16 +128,19 @@ int main(void)
 	bench_report("page_alloc_batch1000", bench_median(v, RUNS), "mimalloc",
 		     bench_baseline("mimalloc", "batch", 1000));
 
-	one = median_pairs(0, 2000000);
-	for (int r = 0; r < RUNS; r++)
-		v[r] = two_threads(1000000);
-	ours = bench_median(v, RUNS);
-	bench_report("page_alloc_2threads", ours, "page_alloc_1thread", one);
-	/* what the machine gives two threads now: mimalloc's own scaling */
-	mi_two = bench_baseline("mimalloc", "threads2", 4096);
-	printf("# page_alloc_2threads: scaling %.2fx of one thread; mimalloc in the same run: %.2fx "
-	       "(%.2f ns/op one thread, %.2f two)\n", one / ours, mi_two > 0 ? mi_one / mi_two : 0.0,
-	       mi_one, mi_two);
+	{
+		struct bench_scaling_result sr = bench_scaling(pairs_loop, NULL, NULL, 1000000, RUNS);
+
+		bench_report("page_alloc_2threads", sr.two_ns, "page_alloc_1thread", sr.one_ns);
+		printf("# page_alloc_2threads: scaling %.2fx of one thread (median of %d rounds; timed by "
+		       "the slower thread: %.2fx)\n", sr.scaling, RUNS, sr.scaling_slower);
+	}
+	/* what the machine gives two threads now: mimalloc's own scaling,
+	 * measured the same way */
+	mi_two = bench_baseline_key("mimalloc", "threads2", 4096, "scaling=");
+	printf("# page_alloc_2threads: mimalloc in the same run scales %.2fx (timed by the slower "
+	       "thread: %.2fx)\n", mi_two,
+	       bench_baseline_key("mimalloc", "threads2", 4096, "scaling_slower="));
 	mm_shutdown();
 
 	/* boot_4g: boot time against writing the memmap's bytes once */

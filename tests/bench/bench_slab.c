@@ -16,7 +16,9 @@
  * Workloads (the same on both sides, same seeds):
  *   alloc_free_64   kmem_cache_alloc + kmem_cache_free of a 64-byte object / malloc(64) + free
  *   mixed           random sizes 8..4096, batches of 1000 allocations then 1000 frees
- *   2threads        alloc_free_64 on two threads at once; ns per op of the pair
+ *   2threads        alloc_free_64 on two threads at once against one thread
+ *                   (bench_common.h's bench_scaling); the baseline process
+ *                   prints mimalloc's scaling
  *   memory          100000 random sizes 8..4096, every other one freed:
  *                   footprint / live bytes (slab pages vs jemalloc stats.resident)
  */
@@ -36,32 +38,10 @@
 #include "bench_slab_common.h"
 
 
-struct thread_arg {
-	const struct ops *o;
-	long iters;
-	double ns;
-};
-
-static void *pair_thread(void *arg)
+/* one thread's loop of alloc_free_64 pairs, for bench_scaling */
+static double pairs_loop(void *ops, long iters)
 {
-	struct thread_arg *a = arg;
-
-	a->ns = run_pairs(a->o, a->iters);
-	return NULL;
-}
-
-/* two threads at once: wall ns per pair over both threads' pairs */
-static double run_2threads(const struct ops *o, long iters)
-{
-	pthread_t t[2];
-	struct thread_arg a[2] = { { o, iters, 0 }, { o, iters, 0 } };
-	double t0 = bench_now_ns();
-
-	for (int i = 0; i < 2; i++)
-		pthread_create(&t[i], NULL, pair_thread, &a[i]);
-	for (int i = 0; i < 2; i++)
-		pthread_join(t[i], NULL);
-	return (bench_now_ns() - t0) / (2.0 * (double)iters);
+	return run_pairs(ops, iters);
 }
 
 /* live bytes after the memory workload; the pointers stay allocated */
@@ -112,9 +92,7 @@ static int baseline_main(const char *what)
 	else if (!strcmp(what, "mixed"))
 		r = median_of(run_mixed, &libc_ops, 0);
 	else if (!strcmp(what, "2threads"))
-		r = median_of(run_2threads, &libc_ops, PAIR_ITERS / 2);
-	else if (!strcmp(what, "1thread"))
-		r = median_of(run_pairs, &libc_ops, PAIR_ITERS / 2);
+		r = bench_scaling(pairs_loop, (void *)&libc_ops, (void *)&libc_ops, PAIR_ITERS / 2, RUNS).scaling;
 	else if (!strcmp(what, "memory")) {
 		void **ptrs = calloc(MEM_OBJS, sizeof(void *));
 		double before = allocator_resident();
@@ -209,7 +187,7 @@ int main(int argc, char **argv)
 {
 	char self[4096];
 	ssize_t n;
-	double ours, b_mi, b_glibc, b_je, one, two;
+	double ours, b_mi, b_glibc, b_je;
 
 	if (argc == 3 && !strcmp(argv[1], "--baseline"))
 		return baseline_main(argv[2]);
@@ -237,20 +215,19 @@ int main(int argc, char **argv)
 	report("kmalloc_mixed", ours, "mimalloc", baseline(self, mimalloc_paths, "mixed"));
 	report("kmalloc_mixed_jemalloc", ours, "jemalloc", baseline(self, jemalloc_paths, "mixed"));
 
-	one = median_of(run_pairs, &slab_ops64, PAIR_ITERS / 2);
-	two = median_of(run_2threads, &slab_ops64, PAIR_ITERS / 2);
-	/* ratio < 1 is scaling: the per-pair wall time of 2 threads against 1 */
-	report("slab_2threads", two, "slab_1thread", one);
-	printf("# slab_2threads scaling=%.2fx (throughput 2 threads / 1 thread, target >= 1.8x)\n",
-	       one / two);
 	{
-		double mi_one = b_mi;	/* mimalloc's one-thread pair, measured above */
+		struct bench_scaling_result sr = bench_scaling(pairs_loop, (void *)&slab_ops64,
+							       (void *)&slab_ops64, PAIR_ITERS / 2, RUNS);
 
+		/* ratio < 1 is scaling: ns per pair of 2 threads' whole against 1 */
+		report("slab_2threads", sr.two_ns, "slab_1thread", sr.one_ns);
+		printf("# slab_2threads scaling=%.2fx (throughput 2 threads / 1 thread, median of %d "
+		       "rounds, target >= 1.8x; timed by the slower thread: %.2fx)\n", sr.scaling, RUNS,
+		       sr.scaling_slower);
+		/* what the machine gives two threads now: mimalloc's own scaling,
+		 * measured the same way */
 		b_mi = baseline(self, mimalloc_paths, "2threads");
-		report("slab_2threads_mimalloc", two, "mimalloc_2threads", b_mi);
-		/* what the machine gives two threads now: mimalloc's own scaling */
-		printf("# slab_2threads: mimalloc in the same run scales %.2fx (%.2f ns/op one thread, %.2f two)\n",
-		       b_mi > 0 ? mi_one / b_mi : 0.0, mi_one, b_mi);
+		printf("# slab_2threads: mimalloc in the same run scales %.2fx\n", b_mi);
 	}
 
 	/* memory: slab pages (NR_SLAB_*, in pages) per live byte */
