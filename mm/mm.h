@@ -270,11 +270,11 @@ struct page_owner {
 	uint64_t wall_ns;		/* allocation time, CLOCK_REALTIME (mtime); strictly
 					 * increasing per pfn, so (pfn, time) names one allocation */
 	long owner_id;			/* uid, pgtable pid; slab: unused (page->slab_cache) */
-	void *fs_private;		/* MMFS: fs/ per-block data (frame inode state) */
+	/* the allocating client: struct mmfs_task's layout, copied in one go */
+	unsigned int uid;		/* allocating uid */
+	int pid;			/* allocating client */
 	char comm[16];
 	gfp_t gfp_mask;
-	int pid;			/* allocating client */
-	unsigned int uid;		/* allocating uid */
 	int user_refs;			/* MMFS: references taken by mmfs_get_page */
 	short order;			/* -1 when not the head of an allocated block */
 	signed char last_migrate_reason;

@@ -36,6 +36,12 @@ static size_t po_bytes;
 static uint64_t wall_at_boot;		/* CLOCK_REALTIME_COARSE at ktime 0 */
 
 BUILD_BUG_ON(sizeof(struct page_owner) != 64);
+/* __set_page_owner_pfn copies the task's identity as one block */
+BUILD_BUG_ON(offsetof(struct page_owner, pid) - offsetof(struct page_owner, uid) !=
+	     offsetof(struct mmfs_task, pid) - offsetof(struct mmfs_task, uid));
+BUILD_BUG_ON(offsetof(struct page_owner, comm) - offsetof(struct page_owner, uid) !=
+	     offsetof(struct mmfs_task, comm) - offsetof(struct mmfs_task, uid));
+BUILD_BUG_ON(offsetof(struct mmfs_task, uid) != 0 || sizeof(struct mmfs_task) != 24);
 
 struct po_tick mmfs_po_tick ____cacheline_aligned;
 

@@ -72,11 +72,8 @@ static __always_inline void __set_page_owner_pfn(unsigned long pfn, unsigned int
 		wall = po->wall_ns + 1;
 	po->wall_ns = wall;
 	po->owner_id = 0;
-	po->fs_private = NULL;
-	memcpy(po->comm, task->comm, sizeof(po->comm));
+	memcpy(&po->uid, task, sizeof(*task));	/* uid, pid, comm */
 	__atomic_store_n(&po->gfp_mask, gfp, __ATOMIC_RELAXED);	/* read racily by move_freepages */
-	po->pid = task->pid;
-	po->uid = task->uid;
 	po->user_refs = 0;
 	__atomic_store_n(&po->order, (short)order, __ATOMIC_RELAXED);
 	po->last_migrate_reason = -1;
@@ -98,7 +95,6 @@ static __always_inline void __reset_page_owner_pfn(unsigned long pfn, unsigned i
 		return;
 	__atomic_store_n(&po->live, 0, __ATOMIC_RELEASE);
 	__atomic_store_n(&po->order, (short)-1, __ATOMIC_RELAXED);
-	po->fs_private = NULL;
 }
 
 static __always_inline void __reset_page_owner(struct page *page, unsigned int order)
