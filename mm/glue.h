@@ -145,11 +145,18 @@ typedef struct { atomic_long counter; } atomic_long_t;
  */
 extern unsigned int nr_cpu_ids;			/* set by mm_boot() */
 int mmfs_raw_cpu(void);				/* mm/util.c */
-static __always_inline int smp_processor_id(void)
+/* the host CPU rseq says this thread runs on (>= nr_cpu_ids when rseq is
+ * not registered: RSEQ_CPU_ID_UNINITIALIZED is -1) */
+static __always_inline unsigned int rseq_cpu_id(void)
 {
 	const struct rseq *rs = (const struct rseq *)((char *)__builtin_thread_pointer() +
 						      __rseq_offset);
-	unsigned int cpu = __atomic_load_n(&rs->cpu_id, __ATOMIC_RELAXED);
+
+	return __atomic_load_n(&rs->cpu_id, __ATOMIC_RELAXED);
+}
+static __always_inline int smp_processor_id(void)
+{
+	unsigned int cpu = rseq_cpu_id();
 
 	if (unlikely(cpu >= nr_cpu_ids))
 		return mmfs_raw_cpu();

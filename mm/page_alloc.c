@@ -1502,7 +1502,7 @@ static __always_inline const char *page_bad_reason(const struct page *page, unsi
  * false (and leaks the block, as the kernel does) when a page is bad.
  */
 static __always_inline bool free_pages_prepare_pfn(struct page *page, unsigned long pfn,
-						   unsigned int order, fpi_t fpi_flags)
+						   unsigned int order, fpi_t fpi_flags, bool hooks)
 {
 	int bad = 0;
 	bool compound = PageHead(page);
@@ -1512,7 +1512,8 @@ static __always_inline bool free_pages_prepare_pfn(struct page *page, unsigned l
 		store_relaxed(&page->flags, page->flags & ~PAGE_FLAGS_CHECK_AT_PREP);
 		return true;
 	}
-	trace_mm_page_free(page, order);
+	if (hooks)
+		trace_mm_page_free(page, order);
 	if (unlikely(order)) {
 		unsigned long i;
 
@@ -1553,14 +1554,14 @@ static __always_inline bool free_pages_prepare_pfn(struct page *page, unsigned l
 		return false;
 	store_relaxed(&page->flags, page->flags & ~PAGE_FLAGS_CHECK_AT_PREP);
 	__reset_page_owner_pfn(pfn, order);
-	if (want_init_on_free())
+	if (hooks && want_init_on_free())
 		kernel_init_pages(page, pfn, 1 << order);
 	return true;
 }
 
 static __always_inline bool free_pages_prepare(struct page *page, unsigned int order, fpi_t fpi_flags)
 {
-	return free_pages_prepare_pfn(page, page_to_pfn(page), order, fpi_flags);
+	return free_pages_prepare_pfn(page, page_to_pfn(page), order, fpi_flags, true);
 }
 
 static void free_one_page(struct zone *zone, struct page *page, unsigned long pfn,
@@ -1569,6 +1570,14 @@ static void free_one_page(struct zone *zone, struct page *page, unsigned long pf
 	spin_lock(&zone->lock);
 	__free_one_page(page, pfn, zone, order, migratetype, fpi_flags);
 	spin_unlock(&zone->lock);
+}
+
+/* free_unref_page's way to the buddy lists (an isolated block, a busy pcp) */
+static noinline void free_one_page_pgfree(struct zone *zone, struct page *page, unsigned long pfn,
+					  unsigned int order, int migratetype)
+{
+	free_one_page(zone, page, pfn, order, migratetype, FPI_NONE);
+	__count_vm_events(PGFREE, 1L << order);
 }
 
 static noinline void __free_pages_ok(struct page *page, unsigned int order, fpi_t fpi_flags)
@@ -1631,6 +1640,19 @@ static __always_inline int nr_pcp_high(struct per_cpu_pages *pcp, struct zone *z
 	return high;
 }
 
+/* The pcp past its high mark: give @count pages back, then unlock it. */
+static noinline void free_pcp_past_high(struct zone *zone, struct per_cpu_pages *pcp, int count,
+					unsigned int pindex)
+{
+	free_pcppages_bulk(zone, count, pcp, (int)pindex);
+	if ((__atomic_load_n(&zone->flags, __ATOMIC_RELAXED) & (1UL << ZONE_BELOW_HIGH)) &&
+	    zone_watermark_ok(zone, 0, high_wmark_pages(zone), ZONE_MOVABLE, 0))
+		__atomic_fetch_and(&zone->flags, ~(1UL << ZONE_BELOW_HIGH), __ATOMIC_RELAXED);
+	pcp_spin_unlock(pcp);
+}
+
+/* MMFS: unlocks the pcp (the kernel's caller does), so that the way past
+ * high is a tail call */
 static __always_inline void free_unref_page_commit(struct zone *zone, struct per_cpu_pages *pcp,
 						   struct page *page, int migratetype,
 						   unsigned int order)
@@ -1661,47 +1683,86 @@ static __always_inline void free_unref_page_commit(struct zone *zone, struct per
 		pcp->free_count += (short)(1 << order);
 	high = nr_pcp_high(pcp, zone, batch, free_high);
 	if (unlikely(pcp->count >= high)) {
-		free_pcppages_bulk(zone, nr_pcp_free(pcp, batch, high, free_high), pcp, (int)pindex);
-		if ((__atomic_load_n(&zone->flags, __ATOMIC_RELAXED) & (1UL << ZONE_BELOW_HIGH)) &&
-		    zone_watermark_ok(zone, 0, high_wmark_pages(zone), ZONE_MOVABLE, 0))
-			__atomic_fetch_and(&zone->flags, ~(1UL << ZONE_BELOW_HIGH), __ATOMIC_RELAXED);
+		free_pcp_past_high(zone, pcp, nr_pcp_free(pcp, batch, high, free_high), pindex);
+		return;
 	}
+	pcp_spin_unlock(pcp);
+}
+
+/*
+ * MMFS: free_unref_page is laid out so that its order-0 instance, which
+ * __free_pages inlines, calls nothing but in tail position: whatever calls
+ * out and carries on (the mm_page_free tracepoint and init_on_free, a CPU
+ * rseq does not give) runs the whole free out of line instead, and the
+ * ways that end in a call (a bad page, an isolated block, a busy pcp, a pcp
+ * past high) end there.  The common case then saves no registers.  The
+ * steps and their order are the kernel's.
+ */
+
+/* free_unref_page after free_pages_prepare, on @cpu */
+static __always_inline void free_unref_page_on(struct page *page, unsigned long pfn,
+					       unsigned int order, int migratetype, unsigned int cpu)
+{
+	struct zone *zone = page_zone(page);
+	struct per_cpu_pages *pcp;
+	int pcpmigratetype = migratetype;
+
+	if (unlikely(migratetype >= MIGRATE_PCPTYPES)) {
+		if (unlikely(is_migrate_isolate(migratetype))) {
+			free_one_page_pgfree(zone, page, pfn, order, migratetype);
+			return;
+		}
+		pcpmigratetype = MIGRATE_MOVABLE;
+	}
+	pcp = pcp_spin_trylock(zone, cpu);
+	if (likely(pcp))
+		free_unref_page_commit(zone, pcp, page, pcpmigratetype, order);
+	else
+		free_one_page_pgfree(zone, page, pfn, order, migratetype);
+}
+
+/* the same, on a CPU rseq does not give (sched_getcpu's, folded) */
+static noinline void free_unref_page_anycpu(struct page *page, unsigned long pfn, unsigned int order,
+					    int migratetype)
+{
+	free_unref_page_on(page, pfn, order, migratetype, (unsigned int)smp_processor_id());
+}
+
+static __always_inline void __free_unref_page(struct page *page, unsigned int order, bool hooks)
+{
+	unsigned long pfn = page_to_pfn(page);
+	int migratetype;
+	unsigned int cpu;
+
+	if (!free_pages_prepare_pfn(page, pfn, order, FPI_NONE, hooks))
+		return;
+	migratetype = get_pfnblock_migratetype(page, pfn);
+	set_pcppage_migratetype(page, migratetype);
+	cpu = rseq_cpu_id();
+	if (unlikely(cpu >= nr_cpu_ids)) {
+		free_unref_page_anycpu(page, pfn, order, migratetype);
+		return;
+	}
+	free_unref_page_on(page, pfn, order, migratetype, cpu);
+}
+
+/* free_unref_page with the mm_page_free tracepoint and init_on_free */
+static noinline void free_unref_page_hooked(struct page *page, unsigned int order)
+{
+	__free_unref_page(page, order, true);
 }
 
 /* Free a pcp-able block: to this CPU's list, or to the buddy if it is busy. */
 static __always_inline void free_unref_page(struct page *page, unsigned int order)
 {
-	struct per_cpu_pages *pcp;
-	struct zone *zone;
-	unsigned long pfn = page_to_pfn(page);
-	int migratetype, pcpmigratetype;
-	unsigned int cpu;
-
-	if (!free_pages_prepare_pfn(page, pfn, order, FPI_NONE))
+	if (unlikely(kmem_event_enabled(EV_MM_PAGE_FREE) || want_init_on_free())) {
+		free_unref_page_hooked(page, order);
 		return;
-	migratetype = pcpmigratetype = get_pfnblock_migratetype(page, pfn);
-	set_pcppage_migratetype(page, migratetype);
-	zone = page_zone(page);
-	if (unlikely(migratetype >= MIGRATE_PCPTYPES)) {
-		if (unlikely(is_migrate_isolate(migratetype))) {
-			free_one_page(zone, page, pfn, order, migratetype, FPI_NONE);
-			__count_vm_events(PGFREE, 1L << order);
-			return;
-		}
-		pcpmigratetype = MIGRATE_MOVABLE;
 	}
-	cpu = (unsigned int)smp_processor_id();
-	pcp = pcp_spin_trylock(zone, cpu);
-	if (likely(pcp)) {
-		free_unref_page_commit(zone, pcp, page, pcpmigratetype, order);
-		pcp_spin_unlock(pcp);
-	} else {
-		free_one_page(zone, page, pfn, order, migratetype, FPI_NONE);
-		__count_vm_events(PGFREE, 1L << order);
-	}
+	__free_unref_page(page, order, false);
 }
 
-static __always_inline void free_the_page(struct page *page, unsigned int order)
+static noinline void free_the_page(struct page *page, unsigned int order)
 {
 	if (pcp_allowed_order(order))
 		free_unref_page(page, order);
