@@ -153,10 +153,10 @@ static inline void bench_threads(bench_loop_fn run, void *const *args, long n, c
 }
 
 struct bench_scaling_result {
-	double one_ns;		/* median, one thread alone: ns per op */
-	double two_ns;		/* median, two threads at once: ns per op of the whole */
-	double scaling;		/* median of the rounds' one_ns / two_ns */
-	double scaling_slower;	/* the same with the whole timed by the slower thread */
+	double one_ns;		/* one thread alone: ns per op } of the round whose */
+	double two_ns;		/* two threads at once: ns per op of the whole } scaling */
+	double scaling;		/* one_ns / two_ns                 } is the median */
+	double scaling_slower;	/* median, the whole timed by the slower thread */
 };
 
 /*
@@ -168,7 +168,8 @@ struct bench_scaling_result {
  * threads at once on CPUs 0 and 1, each pinned, released together by a
  * barrier and timing its own n operations.  The whole's throughput is the
  * sum of the two threads' rates; a round's scaling is that over one
- * thread's rate.  The result is the median over @rounds of each figure.
+ * thread's rate.  The result is the round of median scaling (its one- and
+ * two-thread figures with it, so that they agree).
  * scaling_slower counts instead the slower thread's time for all 2n
  * operations (2 x its rate): what a host that stalls one CPU for a while
  * does to a wall-clock measure.
@@ -195,9 +196,24 @@ static inline struct bench_scaling_result bench_scaling(bench_loop_fn run, void 
 		sc[k] = one[k] / two[k];
 		slow[k] = one[k] / ((b[0] > b[1] ? b[0] : b[1]) / 2.0);
 	}
-	r.one_ns = bench_median(one, rounds);
-	r.two_ns = bench_median(two, rounds);
-	r.scaling = bench_median(sc, rounds);
+	/* the round of median scaling gives all three, so that they agree */
+	{
+		int mid = 0;
+
+		for (int k = 0; k < rounds; k++) {
+			int below = 0, same = 0;
+
+			for (int j = 0; j < rounds; j++) {
+				below += sc[j] < sc[k];
+				same += sc[j] == sc[k];
+			}
+			if (below <= rounds / 2 && below + same > rounds / 2)
+				mid = k;
+		}
+		r.one_ns = one[mid];
+		r.two_ns = two[mid];
+		r.scaling = sc[mid];
+	}
 	r.scaling_slower = bench_median(slow, rounds);
 	return r;
 }
