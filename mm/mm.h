@@ -84,7 +84,10 @@ struct mmfs_arena_info {
 extern struct mmfs_arena_info mmfs_arena;
 /* NUMA topology (mm_init.c): CPUs are spread round-robin over the nodes as
  * numa_init_array does. */
-int cpu_to_node(int cpu);		/* cpu % nr_online_nodes */
+static inline int cpu_to_node(int cpu)	/* cpu % nr_online_nodes */
+{
+	return nr_online_nodes > 1 ? cpu % nr_online_nodes : 0;
+}
 int numa_node_id(void);			/* node of the calling thread's CPU */
 int node_distance(int a, int b);	/* 10 local, 20 remote (SLIT-like) */
 /* The zones that exist in this configuration (DMA, DMA32, Normal always;

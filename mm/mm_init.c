@@ -390,11 +390,6 @@ int mm_config_parse(struct mm_config *cfg, const char *key, const char *value,
 
 /* ------------------------------------------------------ NUMA topology */
 
-int cpu_to_node(int cpu)
-{
-	return nr_online_nodes > 1 ? cpu % nr_online_nodes : 0;
-}
-
 int numa_node_id(void)
 {
 	return cpu_to_node(smp_processor_id());

@@ -1365,25 +1365,37 @@ bool zone_watermark_ok(struct zone *z, unsigned int order, unsigned long mark,
 				   (long)zone_page_state_folded(z, NR_FREE_PAGES));
 }
 
+/* zone_page_state(): the folded value, stale by at most the per-cpu
+ * thresholds, as the kernel's fast path reads it */
+static __always_inline long zone_free_pages_fast(const struct zone *z)
+{
+	long free_pages = atomic_long_read(&z->vm_stat[NR_FREE_PAGES]);
+
+	return unlikely(free_pages < 0) ? 0 : free_pages;
+}
+
+/* zone_watermark_fast's quick order-0 test: true is above @mark; false
+ * means "ask __zone_watermark_ok" */
+static __always_inline bool zone_watermark_order0_quick(const struct zone *z, long free_pages,
+							unsigned long mark, int highest_zoneidx,
+							unsigned int alloc_flags)
+{
+	long usable_free = free_pages;
+	long reserved = __zone_watermark_unusable_free(z, 0, alloc_flags);
+
+	usable_free -= min(usable_free, reserved);
+	return usable_free > (long)mark + z->lowmem_reserve[highest_zoneidx];
+}
+
 static __always_inline bool zone_watermark_fast(struct zone *z, unsigned int order,
 						unsigned long mark, int highest_zoneidx,
 						unsigned int alloc_flags, gfp_t gfp_mask)
 {
-	/* zone_page_state(): the folded value, stale by at most the per-cpu
-	 * thresholds, as the kernel's fast path reads it */
-	long free_pages = atomic_long_read(&z->vm_stat[NR_FREE_PAGES]);
+	long free_pages = zone_free_pages_fast(z);
 
-	if (unlikely(free_pages < 0))
-		free_pages = 0;
 	/* Fast check for order-0 only */
-	if (!order) {
-		long usable_free = free_pages;
-		long reserved = __zone_watermark_unusable_free(z, 0, alloc_flags);
-
-		usable_free -= min(usable_free, reserved);
-		if (usable_free > (long)mark + z->lowmem_reserve[highest_zoneidx])
-			return true;
-	}
+	if (!order && zone_watermark_order0_quick(z, free_pages, mark, highest_zoneidx, alloc_flags))
+		return true;
 	if (__zone_watermark_ok(z, order, mark, highest_zoneidx, alloc_flags, free_pages))
 		return true;
 	/* __GFP_HIGH order-0 ignores the boost at the min watermark */
@@ -1970,33 +1982,93 @@ static noinline struct page *get_page_from_freelist(gfp_t gfp_mask, unsigned int
 	return __get_page_from_freelist(gfp_mask, order, alloc_flags, ac);
 }
 
+/* prep_new_page of an order-0 page with its hooks (init_on_alloc or
+ * __GFP_ZERO, a stopped page_owner tick, the mm_page_alloc tracepoint) */
+static noinline struct page *prep_new_page_hooked(struct page *page, gfp_t gfp, unsigned int alloc_flags)
+{
+	prep_new_page(page, 0, gfp, alloc_flags);
+	trace_mm_page_alloc(page, 0, gfp, __gfp_migratetype(gfp));
+	return page;
+}
+
+static noinline struct page *__alloc_pages_full(gfp_t gfp, unsigned int order, int preferred_nid,
+						const unsigned long *nodemask);
+
 /*
  * MMFS: the first pass of get_page_from_freelist for an order-0 request
- * without a nodemask, stopped at the preferred zone: the same checks in the
- * same order (its watermark, ZONE_BELOW_HIGH, rmqueue from this CPU's pcp
- * list) with the alloc_context in registers instead of memory.  Anything
- * else (the zone below its watermark, an empty pcp list the buddy cannot
- * refill, fail_page_alloc armed) returns NULL having changed nothing but
- * what the full pass would have changed in the same zone, and
- * __alloc_pages then runs the full pass from the start.
+ * without a nodemask, stopped at the preferred zone's pcp list: the same
+ * checks in the same order (the zone's watermark and ZONE_BELOW_HIGH,
+ * rmqueue_pcplist on this CPU, prep_new_page) with the alloc_context in
+ * registers.  It calls nothing but in tail position, so it saves no
+ * registers: whatever would need a call first (the watermark's full test,
+ * a CPU rseq does not give, another node's memory, a busy pcp, an empty
+ * list to refill) goes to __alloc_pages_full, which starts the kernel's
+ * path from the beginning, before anything has changed; the hooks after
+ * the allocation finish in prep_new_page_hooked.
  */
 static __always_inline struct page *alloc_pages_first_zone(gfp_t gfp, int preferred_nid)
 {
 	enum zone_type highest = gfp_zone_booted(gfp);
 	struct zoneref *zref = first_zones_zonelist(node_zonelist(preferred_nid, gfp), highest, NULL);
 	struct zone *zone = zref->zone;
-	unsigned int alloc_flags;
+	int migratetype = __gfp_migratetype(gfp);
+	unsigned int alloc_flags, cpu;
+	struct per_cpu_pages *pcp;
+	struct list_head *list;
+	struct page_owner *po;
+	unsigned long mark;
 	struct page *page;
+	uint64_t wall;
 
 	if (unlikely(!zone || !zone->per_cpu_pageset))
-		return NULL;
+		goto full;
 	alloc_flags = ALLOC_WMARK_LOW | alloc_flags_nofragment(zref, gfp);
-	if (!zone_allows_alloc(zone, 0, (int)highest, alloc_flags, gfp))
-		return NULL;
-	page = rmqueue(zone, zone, 0, gfp, alloc_flags, __gfp_migratetype(gfp));
-	if (likely(page))
-		prep_new_page(page, 0, gfp, alloc_flags);
+	/* zone_allows_alloc */
+	if (__atomic_load_n(&zone->flags, __ATOMIC_RELAXED) & (1UL << ZONE_BELOW_HIGH))
+		mark = wmark_pages(zone, alloc_flags & ALLOC_WMARK_MASK);
+	else
+		mark = high_wmark_pages(zone);
+	if (!zone_watermark_order0_quick(zone, zone_free_pages_fast(zone), mark, (int)highest, alloc_flags))
+		goto full;
+	/* rmqueue_pcplist, a local hit */
+	cpu = rseq_cpu_id();
+	if (unlikely(cpu >= nr_cpu_ids || zone->node != cpu_to_node((int)cpu)))
+		goto full;
+	pcp = pcp_spin_trylock(zone, cpu);
+	if (unlikely(!pcp))
+		goto full;
+	list = &pcp->lists[order_to_pindex(migratetype, 0)];
+	if (unlikely(list_empty(list))) {
+		pcp_spin_unlock(pcp);
+		goto full;
+	}
+	/* On allocation, reduce the number of pages batch-freed next. */
+	pcp->free_count >>= 1;
+	page = list_first_entry(list, struct page, lru);
+	list_del(&page->lru);
+	pcp->count -= 1;
+	pcp_count(&pcp->ev_pgalloc, 1);
+	pcp_count(&pcp->ev_numa_local, 1);
+	pcp_spin_unlock(pcp);
+	/* rmqueue's end */
+	if ((alloc_flags & ALLOC_KSWAPD) &&
+	    unlikely(__atomic_load_n(&zone->flags, __ATOMIC_RELAXED) & (1UL << ZONE_BOOSTED_WATERMARK))) {
+		__atomic_fetch_and(&zone->flags, ~(1UL << ZONE_BOOSTED_WATERMARK), __ATOMIC_RELAXED);
+		wakeup_kswapd(zone);
+	}
+	/* prep_new_page: post_alloc_hook without a hook */
+	po = __pfn_owner(page_to_pfn(page));
+	wall = atomic_load_explicit(&mmfs_po_tick.wall_ns, memory_order_relaxed);
+	if (unlikely(((gfp | INIT_ALWAYS) & init_on_alloc_gfp_mask) || !po || !wall ||
+		     kmem_event_enabled(EV_MM_PAGE_ALLOC)))
+		return prep_new_page_hooked(page, gfp, alloc_flags);
+	page->private = 0;
+	init_page_count(page);
+	po_tick_mark_used();
+	__set_page_owner_at(po, 0, gfp, wall);
 	return page;
+full:
+	return __alloc_pages_full(gfp, 0, preferred_nid, NULL);
 }
 
 static unsigned int gfp_to_alloc_flags(gfp_t gfp_mask, unsigned int order)
@@ -2299,6 +2371,18 @@ static __always_inline bool prepare_alloc_pages(gfp_t gfp_mask, unsigned int ord
 struct page *__alloc_pages(gfp_t gfp, unsigned int order, int preferred_nid,
 			   const unsigned long *nodemask)
 {
+	/* the common case first: order 0, no nodemask, no fault injection */
+	if (likely(order == 0 && !nodemask &&
+		   (unsigned int)preferred_nid < (unsigned int)nr_online_nodes && mmfs_booted &&
+		   !atomic_load_explicit(&fail_page_alloc.probability, memory_order_relaxed)))
+		return alloc_pages_first_zone(gfp, preferred_nid);
+	return __alloc_pages_full(gfp, order, preferred_nid, nodemask);
+}
+
+/* __alloc_pages, the kernel's whole path */
+static noinline struct page *__alloc_pages_full(gfp_t gfp, unsigned int order, int preferred_nid,
+						const unsigned long *nodemask)
+{
 	struct page *page;
 	unsigned int alloc_flags = ALLOC_WMARK_LOW;
 	struct alloc_context ac;
@@ -2310,15 +2394,6 @@ struct page *__alloc_pages(gfp_t gfp, unsigned int order, int preferred_nid,
 	}
 	if (unlikely((unsigned int)preferred_nid >= (unsigned int)nr_online_nodes || !mmfs_booted))
 		return NULL;
-	/* the common case first: order 0, no nodemask, no fault injection */
-	if (likely(order == 0 && !nodemask &&
-		   !atomic_load_explicit(&fail_page_alloc.probability, memory_order_relaxed))) {
-		page = alloc_pages_first_zone(gfp, preferred_nid);
-		if (likely(page)) {
-			trace_mm_page_alloc(page, 0, gfp, __gfp_migratetype(gfp));
-			return page;
-		}
-	}
 	if (unlikely(!prepare_alloc_pages(gfp, order, preferred_nid, nodemask, &ac))) {
 		page = NULL;
 		goto out;

@@ -56,16 +56,12 @@ static __always_inline struct page_owner *__pfn_owner(unsigned long pfn)
 	return &base[pfn];
 }
 
-/* MMFS: the _pfn forms take the pfn the allocator has already computed */
-static __always_inline void __set_page_owner_pfn(unsigned long pfn, unsigned int order, gfp_t gfp)
+/* the record of an allocation at @wall (the tick's time, or the clock's) */
+static __always_inline void __set_page_owner_at(struct page_owner *po, unsigned int order, gfp_t gfp,
+						uint64_t wall)
 {
-	struct page_owner *po = __pfn_owner(pfn);
 	const struct mmfs_task *task = current;
-	uint64_t wall;
 
-	if (unlikely(!po))
-		return;
-	wall = po_wall_now();
 	/* strictly increasing per pfn, so (pfn, time) names one allocation
 	 * even when the coarse clock has not ticked since the last one */
 	if (unlikely(wall <= po->wall_ns))
@@ -80,6 +76,16 @@ static __always_inline void __set_page_owner_pfn(unsigned long pfn, unsigned int
 	po->kind = MMFS_OWNER_KERNEL;
 	po->owner_dropped = 0;
 	__atomic_store_n(&po->live, 1, __ATOMIC_RELEASE);
+}
+
+/* MMFS: the _pfn forms take the pfn the allocator has already computed */
+static __always_inline void __set_page_owner_pfn(unsigned long pfn, unsigned int order, gfp_t gfp)
+{
+	struct page_owner *po = __pfn_owner(pfn);
+
+	if (unlikely(!po))
+		return;
+	__set_page_owner_at(po, order, gfp, po_wall_now());
 }
 
 static __always_inline void __set_page_owner(struct page *page, unsigned int order, gfp_t gfp)

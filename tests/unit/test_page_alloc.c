@@ -954,6 +954,71 @@ static void test_init_on_free(void **state)
 	assert_true(unit_validate_ok());
 }
 
+static void pin_cpu(int cpu)
+{
+	cpu_set_t set;
+
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	assert_int_equal(sched_setaffinity(0, sizeof(set), &set), 0);
+}
+
+/* The order-0 fast paths' ways out: a busy pcp sends both sides to the
+ * buddy lists, and a host CPU beyond cpus= is folded onto a simulated one. */
+static void test_order0_busy_pcp_and_cpu_fold(void **state)
+{
+	unsigned long ev0[NR_VM_EVENT_ITEMS], ev1[NR_VM_EVENT_ITEMS];
+	struct per_cpu_pages *pcp;
+	struct page *p;
+	struct zone *z;
+	long free0;
+	int count0;
+
+	(void)state;
+	boot("mem=64M,cpus=2,init_on_alloc=0");
+	pin_cpu(0);
+	p = alloc_pages(GFP_KERNEL, 0);		/* fills CPU 0's list */
+	assert_non_null(p);
+	__free_pages(p, 0);
+	z = page_zone(p);
+	pcp = &z->per_cpu_pageset[0];
+	count0 = pcp->count;
+	assert_true(count0 > 0);
+	free0 = (long)zone_page_state(z, NR_FREE_PAGES);
+	all_vm_events(ev0);
+	spin_lock(&pcp->lock);			/* another thread of CPU 0 holds it */
+	p = alloc_pages(GFP_KERNEL, 0);
+	assert_non_null(p);
+	assert_ptr_equal(page_zone(p), z);
+	assert_int_equal(pcp->count, count0);	/* from the buddy lists */
+	assert_int_equal((long)zone_page_state(z, NR_FREE_PAGES), free0 - 1);
+	__free_pages(p, 0);
+	assert_int_equal(pcp->count, count0);	/* back to the buddy lists */
+	assert_int_equal((long)zone_page_state(z, NR_FREE_PAGES), free0);
+	spin_unlock(&pcp->lock);
+	all_vm_events(ev1);
+	assert_int_equal(ev1[PGALLOC_NORMAL] - ev0[PGALLOC_NORMAL], 1);
+	assert_int_equal(ev1[PGFREE] - ev0[PGFREE], 1);
+	assert_true(unit_validate_ok());
+	mm_shutdown();
+
+	/* cpus=1 on a host CPU 1: rseq says 1, the allocator uses CPU 0 */
+	if (sysconf(_SC_NPROCESSORS_ONLN) < 2)
+		return;		/* (main pins the suite to CPU 0 already) */
+	boot("mem=64M,cpus=1,init_on_alloc=0");
+	pin_cpu(1);
+	p = alloc_pages(GFP_KERNEL, 0);
+	assert_non_null(p);
+	z = page_zone(p);
+	pcp = &z->per_cpu_pageset[0];
+	count0 = pcp->count;
+	assert_true(count0 > 0);		/* CPU 0's list was filled */
+	__free_pages(p, 0);
+	assert_int_equal(pcp->count, count0 + 1);
+	assert_true(unit_validate_ok());
+	pin_cpu(0);	/* back on the suite's CPU (main) */
+}
+
 /* A bad page on the order-0 fast path: reported in the kernel's words and
  * kept off the free lists (leaked, as the kernel does). */
 static void test_free_bad_page_order0(void **state)
@@ -1715,6 +1780,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_init_on_alloc, unit_teardown),
 		cmocka_unit_test_teardown(test_init_on_free, unit_teardown),
 		cmocka_unit_test_teardown(test_free_bad_page_order0, unit_teardown),
+		cmocka_unit_test_teardown(test_order0_busy_pcp_and_cpu_fold, unit_teardown),
 		cmocka_unit_test_teardown(test_compound_and_refcounts, unit_teardown),
 		cmocka_unit_test_teardown(test_fail_page_alloc, unit_teardown),
 		cmocka_unit_test_teardown(test_warn_alloc, unit_teardown),
