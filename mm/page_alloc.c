@@ -1707,8 +1707,9 @@ static __always_inline void free_unref_page_commit(struct zone *zone, struct per
  * out and carries on (the mm_page_free tracepoint and init_on_free, a CPU
  * rseq does not give) runs the whole free out of line instead, and the
  * ways that end in a call (a bad page, an isolated block, a busy pcp, a pcp
- * past high) end there.  The common case then saves no registers.  The
- * steps and their order are the kernel's.
+ * past high) end there.  The common case then needs no stack frame and
+ * saves only the registers its own work needs (none live across a call).
+ * The steps and their order are the kernel's.
  */
 
 /* free_unref_page after free_pages_prepare, on @cpu */
@@ -1999,8 +2000,9 @@ static noinline struct page *__alloc_pages_full(gfp_t gfp, unsigned int order, i
  * without a nodemask, stopped at the preferred zone's pcp list: the same
  * checks in the same order (the zone's watermark and ZONE_BELOW_HIGH,
  * rmqueue_pcplist on this CPU, prep_new_page) with the alloc_context in
- * registers.  It calls nothing but in tail position, so it saves no
- * registers: whatever would need a call first (the watermark's full test,
+ * registers.  It calls nothing but in tail position, so it needs no stack
+ * frame and saves only the registers its own work needs: whatever would
+ * need a call first (the watermark's full test,
  * a CPU rseq does not give, another node's memory, a busy pcp, an empty
  * list to refill) goes to __alloc_pages_full, which starts the kernel's
  * path from the beginning, before anything has changed; the hooks after
