@@ -1149,13 +1149,22 @@ static int nr_pcp_alloc(struct per_cpu_pages *pcp, struct zone *zone, unsigned i
 	return batch;
 }
 
+/* the first block of a non-empty pcp list */
+static __always_inline struct page *pcp_take_first(struct per_cpu_pages *pcp, struct list_head *list,
+						   unsigned int order)
+{
+	struct page *page = list_first_entry(list, struct page, lru);
+
+	list_del(&page->lru);
+	pcp->count -= 1 << order;
+	return page;
+}
+
 static __always_inline struct page *__rmqueue_pcplist(struct zone *zone, unsigned int order,
 						      int migratetype, unsigned int alloc_flags,
 						      struct per_cpu_pages *pcp,
 						      struct list_head *list)
 {
-	struct page *page;
-
 	if (unlikely(list_empty(list))) {
 		int batch = nr_pcp_alloc(pcp, zone, order);
 		int alloced;
@@ -1166,10 +1175,7 @@ static __always_inline struct page *__rmqueue_pcplist(struct zone *zone, unsigne
 		if (unlikely(list_empty(list)))
 			return NULL;
 	}
-	page = list_first_entry(list, struct page, lru);
-	list_del(&page->lru);
-	pcp->count -= 1 << order;
-	return page;
+	return pcp_take_first(pcp, list, order);
 }
 
 /*
@@ -1263,6 +1269,17 @@ static void wakeup_kswapd(struct zone *zone)
 		store_relaxed(&zone->watermark_boost, 0UL);
 }
 
+/* rmqueue's end: a boosted watermark wakes kswapd (test, then clear: an
+ * atomic only when it is set) */
+static __always_inline void rmqueue_boost_wakeup(struct zone *zone, unsigned int alloc_flags)
+{
+	if ((alloc_flags & ALLOC_KSWAPD) &&
+	    unlikely(__atomic_load_n(&zone->flags, __ATOMIC_RELAXED) & (1UL << ZONE_BOOSTED_WATERMARK))) {
+		__atomic_fetch_and(&zone->flags, ~(1UL << ZONE_BOOSTED_WATERMARK), __ATOMIC_RELAXED);
+		wakeup_kswapd(zone);
+	}
+}
+
 static __always_inline struct page *rmqueue(struct zone *preferred_zone, struct zone *zone,
 					    unsigned int order, gfp_t gfp_flags,
 					    unsigned int alloc_flags, int migratetype)
@@ -1276,11 +1293,7 @@ static __always_inline struct page *rmqueue(struct zone *preferred_zone, struct 
 	}
 	page = rmqueue_buddy(preferred_zone, zone, order, alloc_flags, migratetype);
 out:
-	if ((alloc_flags & ALLOC_KSWAPD) &&
-	    unlikely(__atomic_load_n(&zone->flags, __ATOMIC_RELAXED) & (1UL << ZONE_BOOSTED_WATERMARK))) {
-		__atomic_fetch_and(&zone->flags, ~(1UL << ZONE_BOOSTED_WATERMARK), __ATOMIC_RELAXED);
-		wakeup_kswapd(zone);
-	}
+	rmqueue_boost_wakeup(zone, alloc_flags);
 	return page;
 }
 
@@ -1922,9 +1935,8 @@ static __always_inline bool zone_allows_alloc(struct zone *zone, unsigned int or
 				   highest_zoneidx, alloc_flags, gfp_mask);
 }
 
-static __always_inline struct page *__get_page_from_freelist(gfp_t gfp_mask, unsigned int order,
-							     int alloc_flags,
-							     const struct alloc_context *ac)
+static struct page *get_page_from_freelist(gfp_t gfp_mask, unsigned int order, int alloc_flags,
+					   const struct alloc_context *ac)
 {
 	struct zoneref *z;
 	struct zone *zone;
@@ -1967,20 +1979,6 @@ retry:
 		goto retry;
 	}
 	return NULL;
-}
-
-/*
- * MMFS: get_page_from_freelist is the inline body above, instantiated
- * twice: here, out of line, for the slow path and high orders, and inside
- * __alloc_pages with order a constant 0, so that the order-0 fast path has
- * order_to_pindex, the watermark's order test, prep_compound_page and the
- * "<< order" of the counters folded away at compile time.  Same code, same
- * semantics; only the compiler sees a constant.
- */
-static noinline struct page *get_page_from_freelist(gfp_t gfp_mask, unsigned int order, int alloc_flags,
-						    const struct alloc_context *ac)
-{
-	return __get_page_from_freelist(gfp_mask, order, alloc_flags, ac);
 }
 
 /* prep_new_page of an order-0 page with its hooks (init_on_alloc or
@@ -2046,18 +2044,11 @@ static __always_inline struct page *alloc_pages_first_zone(gfp_t gfp, int prefer
 	}
 	/* On allocation, reduce the number of pages batch-freed next. */
 	pcp->free_count >>= 1;
-	page = list_first_entry(list, struct page, lru);
-	list_del(&page->lru);
-	pcp->count -= 1;
+	page = pcp_take_first(pcp, list, 0);
 	pcp_count(&pcp->ev_pgalloc, 1);
 	pcp_count(&pcp->ev_numa_local, 1);
 	pcp_spin_unlock(pcp);
-	/* rmqueue's end */
-	if ((alloc_flags & ALLOC_KSWAPD) &&
-	    unlikely(__atomic_load_n(&zone->flags, __ATOMIC_RELAXED) & (1UL << ZONE_BOOSTED_WATERMARK))) {
-		__atomic_fetch_and(&zone->flags, ~(1UL << ZONE_BOOSTED_WATERMARK), __ATOMIC_RELAXED);
-		wakeup_kswapd(zone);
-	}
+	rmqueue_boost_wakeup(zone, alloc_flags);
 	/* prep_new_page: post_alloc_hook without a hook */
 	po = __pfn_owner(page_to_pfn(page));
 	wall = atomic_load_explicit(&mmfs_po_tick.wall_ns, memory_order_relaxed);
@@ -2402,11 +2393,8 @@ static noinline struct page *__alloc_pages_full(gfp_t gfp, unsigned int order, i
 	}
 	alloc_flags |= alloc_flags_nofragment(ac.preferred_zoneref, gfp);
 
-	/* First allocation attempt (order 0: the constant-folded instance) */
-	if (likely(order == 0))
-		page = __get_page_from_freelist(gfp, 0, (int)alloc_flags, &ac);
-	else
-		page = get_page_from_freelist(gfp, order, (int)alloc_flags, &ac);
+	/* First allocation attempt */
+	page = get_page_from_freelist(gfp, order, (int)alloc_flags, &ac);
 	if (likely(page))
 		goto out;
 	ac.spread_dirty_pages = false;
@@ -2457,7 +2445,7 @@ unsigned long get_zeroed_page(gfp_t gfp_mask)
 void __free_pages(struct page *page, unsigned int order)
 {
 	if (put_page_testzero(page)) {
-		/* MMFS: order 0 as a constant, as in __alloc_pages */
+		/* MMFS: order 0 as a constant: free_unref_page's inlined fast instance */
 		if (likely(order == 0))
 			free_unref_page(page, 0);
 		else

@@ -36,7 +36,7 @@ static size_t po_bytes;
 static uint64_t wall_at_boot;		/* CLOCK_REALTIME_COARSE at ktime 0 */
 
 BUILD_BUG_ON(sizeof(struct page_owner) != 64);
-/* __set_page_owner_pfn copies the task's identity as one block */
+/* __set_page_owner_at copies the task's identity as one block */
 BUILD_BUG_ON(offsetof(struct page_owner, pid) - offsetof(struct page_owner, uid) !=
 	     offsetof(struct mmfs_task, pid) - offsetof(struct mmfs_task, uid));
 BUILD_BUG_ON(offsetof(struct page_owner, comm) - offsetof(struct page_owner, uid) !=

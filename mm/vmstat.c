@@ -295,36 +295,37 @@ static __always_inline unsigned int numa_zone_index(const struct zone *zone)
 }
 
 /**
- * __mod_numa_state - count @delta NUMA events (numa_hit, numa_local, ...) on
+ * __inc_numa_state - count one NUMA event (numa_hit, numa_local, ...) on
  * @zone, in this CPU's counters (the zone's own are only for boot)
  */
-void __mod_numa_state(struct zone *zone, enum numa_stat_item item, unsigned long delta)
+void __inc_numa_state(struct zone *zone, enum numa_stat_item item)
 {
 	if (unlikely(!numa_stats || zone->node >= nr_stat_nodes)) {
-		atomic_long_add((long)delta, &zone->vm_numa_event[item]);
+		atomic_long_add(1, &zone->vm_numa_event[item]);
 		return;
 	}
 	__atomic_fetch_add(&numa_stats[stat_cpu() * (unsigned int)(nr_stat_nodes * MAX_NR_ZONES) +
-				       numa_zone_index(zone)].ev[item], delta, __ATOMIC_RELAXED);
-}
-
-void __inc_numa_state(struct zone *zone, enum numa_stat_item item)
-{
-	__mod_numa_state(zone, item, 1);
+				       numa_zone_index(zone)].ev[item], 1, __ATOMIC_RELAXED);
 }
 
 /* The events the pcp fast paths count in the pcp itself (page_alloc.c's
- * pcp_count): a local hit is NUMA_HIT and NUMA_LOCAL. */
-static unsigned long pcp_events(const struct zone *zone, size_t offset)
-{
-	unsigned long x = 0;
+ * pcp_count), summed over the CPUs: a local hit is NUMA_HIT and NUMA_LOCAL. */
+struct pcp_events {
+	unsigned long pgalloc, pgfree, numa_local;
+};
 
-	if (!zone->per_cpu_pageset)
-		return 0;
-	for (unsigned int cpu = 0; cpu < nr_cpu_ids; cpu++)
-		x += __atomic_load_n((const unsigned long *)((const char *)&zone->per_cpu_pageset[cpu] +
-							     offset), __ATOMIC_RELAXED);
-	return x;
+static struct pcp_events pcp_events(const struct zone *zone)
+{
+	struct pcp_events ev = { 0, 0, 0 };
+
+	for (unsigned int cpu = 0; zone->per_cpu_pageset && cpu < nr_cpu_ids; cpu++) {
+		const struct per_cpu_pages *pcp = &zone->per_cpu_pageset[cpu];
+
+		ev.pgalloc += __atomic_load_n(&pcp->ev_pgalloc, __ATOMIC_RELAXED);
+		ev.pgfree += __atomic_load_n(&pcp->ev_pgfree, __ATOMIC_RELAXED);
+		ev.numa_local += __atomic_load_n(&pcp->ev_numa_local, __ATOMIC_RELAXED);
+	}
+	return ev;
 }
 
 unsigned long zone_numa_event_state(struct zone *zone, enum numa_stat_item item)
@@ -333,7 +334,7 @@ unsigned long zone_numa_event_state(struct zone *zone, enum numa_stat_item item)
 	unsigned int cpu;
 
 	if (item == NUMA_HIT || item == NUMA_LOCAL)
-		x += pcp_events(zone, offsetof(struct per_cpu_pages, ev_numa_local));
+		x += pcp_events(zone).numa_local;
 	if (!numa_stats || zone->node >= nr_stat_nodes)
 		return x;
 	for (cpu = 0; cpu < nr_stat_cpus; cpu++)
@@ -376,9 +377,10 @@ void all_vm_events(unsigned long *ret)
 		for (i = 0; i < NR_VM_EVENT_ITEMS; i++)
 			ret[i] += __atomic_load_n(&vm_event_states[cpu].event[i], __ATOMIC_RELAXED);
 	for_each_zone(zone) {
-		ret[PGALLOC_DMA + zone_idx(zone)] +=
-			pcp_events(zone, offsetof(struct per_cpu_pages, ev_pgalloc));
-		ret[PGFREE] += pcp_events(zone, offsetof(struct per_cpu_pages, ev_pgfree));
+		struct pcp_events pe = pcp_events(zone);
+
+		ret[PGALLOC_DMA + zone_idx(zone)] += pe.pgalloc;
+		ret[PGFREE] += pe.pgfree;
 	}
 }
 

@@ -79,7 +79,6 @@ void __count_vm_events(enum vm_event_item item, long delta);
 #define count_vm_event(i)	__count_vm_events(i, 1)
 #define count_vm_events(i, n)	__count_vm_events(i, n)
 void __inc_numa_state(struct zone *zone, enum numa_stat_item item);
-void __mod_numa_state(struct zone *zone, enum numa_stat_item item, unsigned long delta);
 unsigned long zone_page_state(struct zone *zone, enum zone_stat_item item);	/* folded + diffs, >= 0 */
 unsigned long zone_page_state_snapshot(struct zone *zone, enum zone_stat_item item);
 unsigned long node_page_state(struct pglist_data *pgdat, enum node_stat_item item);

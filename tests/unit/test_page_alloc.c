@@ -954,13 +954,14 @@ static void test_init_on_free(void **state)
 	assert_true(unit_validate_ok());
 }
 
-static void pin_cpu(int cpu)
+/* run this thread on host CPU @cpu only: 0, or -1 (errno) */
+static int pin_cpu(int cpu)
 {
 	cpu_set_t set;
 
 	CPU_ZERO(&set);
 	CPU_SET(cpu, &set);
-	assert_int_equal(sched_setaffinity(0, sizeof(set), &set), 0);
+	return sched_setaffinity(0, sizeof(set), &set);
 }
 
 /* The order-0 fast paths' ways out: a busy pcp sends both sides to the
@@ -976,7 +977,7 @@ static void test_order0_busy_pcp_and_cpu_fold(void **state)
 
 	(void)state;
 	boot("mem=64M,cpus=2,init_on_alloc=0");
-	pin_cpu(0);
+	assert_int_equal(pin_cpu(0), 0);
 	p = alloc_pages(GFP_KERNEL, 0);		/* fills CPU 0's list */
 	assert_non_null(p);
 	__free_pages(p, 0);
@@ -1006,7 +1007,7 @@ static void test_order0_busy_pcp_and_cpu_fold(void **state)
 	if (sysconf(_SC_NPROCESSORS_ONLN) < 2)
 		return;		/* (main pins the suite to CPU 0 already) */
 	boot("mem=64M,cpus=1,init_on_alloc=0");
-	pin_cpu(1);
+	assert_int_equal(pin_cpu(1), 0);
 	p = alloc_pages(GFP_KERNEL, 0);
 	assert_non_null(p);
 	z = page_zone(p);
@@ -1016,7 +1017,7 @@ static void test_order0_busy_pcp_and_cpu_fold(void **state)
 	__free_pages(p, 0);
 	assert_int_equal(pcp->count, count0 + 1);
 	assert_true(unit_validate_ok());
-	pin_cpu(0);	/* back on the suite's CPU (main) */
+	assert_int_equal(pin_cpu(0), 0);	/* back on the suite's CPU (main) */
 }
 
 /* A bad page on the order-0 fast path: reported in the kernel's words and
@@ -1767,7 +1768,6 @@ static void test_movable_and_highmem(void **state)
 
 int main(void)
 {
-	cpu_set_t set;
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_teardown(test_split_and_merge, unit_teardown),
 		cmocka_unit_test_teardown(test_fallback_steal, unit_teardown),
@@ -1794,8 +1794,6 @@ int main(void)
 	};
 
 	/* one host CPU: "this CPU's pcp" stays the same through a test */
-	CPU_ZERO(&set);
-	CPU_SET(0, &set);
-	sched_setaffinity(0, sizeof(set), &set);
+	pin_cpu(0);
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
