@@ -11,11 +11,12 @@
  * loop stops on fusermount3 -u, SIGINT or SIGTERM; then every frame still
  * open is unpinned, the mount goes and mm_shutdown() tears the machine down.
  *
- * Threads: the session loop (single-threaded by default: on 2-core machines
- * a FUSE round trip is cheaper without the worker hand-off; -o threads=multi
- * or -o clone_fd chooses the multi-threaded loop), the notifier (cache
- * invalidations, tree.c) and the trace worker (blocking trace_pipe reads,
- * tracing.c).  Nothing in a handler ever blocks waiting for an event.
+ * Threads: the session loop (multi-threaded by default, so that one
+ * client's long command never stalls another's read (SPEC §6); -o
+ * threads=single or -s runs every request on one thread, the cheaper round
+ * trip on a 2-core machine), the notifier (cache invalidations, tree.c) and
+ * the trace worker (blocking trace_pipe reads, tracing.c).  Nothing in a
+ * handler ever blocks waiting for an event.
  */
 #include <fcntl.h>
 #include <limits.h>
@@ -32,7 +33,7 @@ uint64_t mmfs_user_limit;
 struct mmfs_opts {
 	struct mm_config cfg;
 	bool bad;			/* an option was refused (message printed) */
-	int threads;			/* 0 default, 1 single, 2 multi */
+	int threads;			/* 0 default (multi), 1 single, 2 multi */
 };
 
 /* ---- current: who asked ---- */
@@ -119,7 +120,7 @@ static void usage(const char *prog)
 	       "    -o hugepages=auto|on|off arena backing (auto)\n"
 	       "    -o memmodel=sparse|classic|flat (sparse)\n"
 	       "    -o user_limit=SIZE       most memory one uid may hold\n"
-	       "    -o threads=single|multi  session loop (single)\n\n", prog);
+	       "    -o threads=multi|single  session loop (multi)\n\n", prog);
 	fuse_cmdline_help();
 	fuse_lowlevel_help();
 }
@@ -260,7 +261,7 @@ int main(int argc, char *argv[])
 		goto out_unmount;
 	report_status(1);
 
-	if (opts.singlethread || o.threads == 1 || (o.threads == 0 && !opts.clone_fd)) {
+	if (opts.singlethread || o.threads == 1) {
 		ret = fuse_session_loop(mmfs_se);
 	} else {
 		lc = fuse_loop_cfg_create();
