@@ -8,9 +8,19 @@
  * the write() with its errno, is reported in log, and changes nothing (the
  * checked entry points validate before they change anything).
  *
+ * Replies are bounded: each command declares the longest "ok" line it can
+ * give, and a write whose lines could take one open file's unread replies
+ * past CONTROL_MAX_PENDING fails with ENOBUFS before anything runs (SPEC
+ * §6).  Every byte of a reply that is not printable is escaped (\x1b), as
+ * printk does for log.  A long batch gives up the CPU every
+ * CONTROL_SLICE_NS so that other clients' requests, served by the other
+ * session threads, are not starved by one writer.
+ *
  * Lock order: fh->lock (reply buffer), then mm/ locks.
  */
+#include <sched.h>
 #include <stdarg.h>
+#include <time.h>
 #include "control.h"
 #include "frames.h"
 
@@ -20,11 +30,20 @@ struct cmd_args {
 	int n;
 };
 
+#define CMD_REPLY_LEN	1024
+/* the longest reply line of free text (reply[] escaped, "ok"/"error", \n) */
+#define REPLY_TEXT_MAX	(4 * CMD_REPLY_LEN + 32)
+/* validate's report in its reply line; the log keeps its head too */
+#define REPLY_REPORT_MAX	(64 << 10)
+/* the one error line a write can end with */
+#define REPLY_ERROR_MAX	(REPLY_TEXT_MAX + REPLY_REPORT_MAX)
+#define CONTROL_SLICE_NS	(2 * 1000 * 1000)
+
 struct cmd_ctx {
 	fuse_req_t req;
 	unsigned int uid;
 	struct cmd_args a;
-	char reply[1024];		/* "ok ..." (without "ok") or the error text */
+	char reply[CMD_REPLY_LEN];	/* "ok ..." (without "ok") or the error text */
 	char *longreply;		/* validate's report (malloc'd) */
 };
 
@@ -33,6 +52,7 @@ struct control_cmd {
 	const char *keys;		/* accepted keys, space separated */
 	const char *required;		/* required keys, space separated */
 	int (*fn)(struct cmd_ctx *c);
+	unsigned int reply_max;		/* the longest "ok ...\n" line it gives */
 };
 
 /* ---- errno names ---- */
@@ -152,16 +172,34 @@ static int check_limit(struct cmd_ctx *c, uint64_t more)
 	return 0;
 }
 
-/* A user block: only its owner (or root) may free, get, put, kmap it. */
-static int check_block(struct cmd_ctx *c, unsigned long pfn, struct frame_info *fi)
+static int check_owner(struct cmd_ctx *c, unsigned long pfn, struct frame_info *fi)
 {
-	if (!frame_get(pfn, fi))
-		return fail(c, EINVAL, "pfn 0x%lx is not the head of an allocated block", pfn);
 	if (fi->kind != MMFS_OWNER_USER)
 		return fail(c, EPERM, "pfn 0x%lx belongs to the kernel", pfn);
 	if (c->uid && fi->uid != c->uid)
 		return fail(c, EACCES, "pfn 0x%lx belongs to uid %u", pfn, fi->uid);
 	return 0;
+}
+
+/* A user block: only its owner (or root) may free, get or kmap it. */
+static int check_block(struct cmd_ctx *c, unsigned long pfn, struct frame_info *fi)
+{
+	if (!frame_get(pfn, fi)) {
+		if (frame_get_held(pfn, fi) && fi->dropped)
+			return fail(c, EINVAL, "pfn 0x%lx was freed; references keep it until the last put_page, kunmap or unpin",
+				    pfn);
+		return fail(c, EINVAL, "pfn 0x%lx is not the head of an allocated block", pfn);
+	}
+	return check_owner(c, pfn, fi);
+}
+
+/* put_page and kunmap also reach a block its owner freed while references
+ * keep it (SPEC §6): the owner or root lets the last of them go. */
+static int check_held_block(struct cmd_ctx *c, unsigned long pfn, struct frame_info *fi)
+{
+	if (!frame_get_held(pfn, fi))
+		return fail(c, EINVAL, "pfn 0x%lx is not the head of an allocated block", pfn);
+	return check_owner(c, pfn, fi);
 }
 
 /* ---- the commands ---- */
@@ -203,7 +241,6 @@ static int cmd_free_pages(struct cmd_ctx *c)
 	ret = mmfs_free_block(pfn);
 	if (ret)
 		return fail(c, -ret, "free_pages pfn=0x%lx refused", pfn);
-	ublock_gone(pfn, fi.ts);
 	frame_changed(pfn);
 	{
 		char name[24];
@@ -220,7 +257,8 @@ static int cmd_get_put(struct cmd_ctx *c, bool get)
 	unsigned long pfn;
 	int ret, ref = 0;
 
-	if ((ret = arg_pfn(c, &pfn)) || (ret = check_block(c, pfn, &fi)))
+	if ((ret = arg_pfn(c, &pfn)) ||
+	    (ret = get ? check_block(c, pfn, &fi) : check_held_block(c, pfn, &fi)))
 		return ret;
 	ret = get ? mmfs_get_page(pfn, &ref) : mmfs_put_page(pfn, &ref);
 	if (ret)
@@ -298,8 +336,11 @@ static int cmd_kmem_cache_alloc(struct cmd_ctx *c)
 	ret = mmfs_kmem_cache_alloc(name, gfp | __GFP_ZERO, nid, &kaddr, &objsize);
 	if (ret)
 		return fail(c, -ret, "kmem_cache_alloc %s failed", name);
-	o = (struct uobj){ kaddr, c->uid, id, objsize, false };
-	uobj_add(&o);
+	o = (struct uobj){ .kaddr = kaddr, .uid = c->uid, .cache_id = id, .size = objsize };
+	if (uobj_add(&o)) {
+		mmfs_kmem_cache_free(name, kaddr, NULL, 0);
+		return fail(c, ENOMEM, "out of memory");
+	}
 	frame_changed_kaddr(kaddr);
 	snprintf(c->reply, sizeof(c->reply), " obj=0x%lx", kaddr);
 	return 0;
@@ -362,14 +403,18 @@ static int cmd_kmalloc(struct cmd_ctx *c)
 	ret = mmfs_kmalloc(size, gfp | __GFP_ZERO, nid, &kaddr, cache, sizeof(cache));
 	if (ret)
 		return fail(c, -ret, "kmalloc size=%llu failed", (unsigned long long)size);
-	o = (struct uobj){ kaddr, c->uid, *cache ? cache_id_of(cache) : -1, (unsigned int)size, true };
+	o = (struct uobj){ .kaddr = kaddr, .uid = c->uid, .cache_id = *cache ? cache_id_of(cache) : -1,
+			   .size = (unsigned int)size, .kmalloc = true };
 	if (*cache) {
 		size_t ks;
 
 		if (!mmfs_ksize(kaddr, &ks))
 			o.size = (unsigned int)ks;
 	}
-	uobj_add(&o);
+	if (uobj_add(&o)) {
+		mmfs_kfree(kaddr, NULL, 0);
+		return fail(c, ENOMEM, "out of memory");
+	}
 	frame_changed_kaddr(kaddr);
 	if (*cache)
 		snprintf(c->reply, sizeof(c->reply), " obj=0x%lx cache=%s", kaddr, cache);
@@ -417,11 +462,9 @@ static int cmd_kmap(struct cmd_ctx *c)
 	unsigned long pfn, vaddr;
 	int ret;
 
-	if ((ret = arg_pfn(c, &pfn)))
+	if ((ret = arg_pfn(c, &pfn)) || (ret = check_block(c, pfn, &fi)))
 		return ret;
-	if (c->uid && (ret = check_block(c, pfn, &fi)))
-		return ret;
-	ret = mmfs_kmap(pfn, &vaddr);
+	ret = mmfs_kmap_block(pfn, &vaddr);
 	if (ret)
 		return fail(c, -ret, ret == -EAGAIN ? "every pkmap slot is in use" :
 			    "kmap pfn=0x%lx refused", pfn);
@@ -433,15 +476,15 @@ static int cmd_kunmap(struct cmd_ctx *c)
 {
 	struct frame_info fi;
 	unsigned long pfn;
-	int ret;
+	int ret, ref = 0;
 
-	if ((ret = arg_pfn(c, &pfn)))
+	if ((ret = arg_pfn(c, &pfn)) || (ret = check_held_block(c, pfn, &fi)))
 		return ret;
-	if (c->uid && (ret = check_block(c, pfn, &fi)))
-		return ret;
-	ret = mmfs_kunmap(pfn);
+	ret = mmfs_kunmap_block(pfn, &ref);
 	if (ret)
-		return fail(c, -ret, "pfn 0x%lx is not kmapped", pfn);
+		return fail(c, -ret, "pfn 0x%lx is not kmapped through control", pfn);
+	if (ref == 0)
+		frame_changed(pfn);
 	return 0;
 }
 
@@ -518,25 +561,43 @@ static int cmd_validate(struct cmd_ctx *c)
 	return 0;
 }
 
+/* reply_max: "ok" + what the command prints + "\n"; numbers at their widest
+ * (a 64-bit 0x... is 18 bytes, a decimal int 11), names at 64 bytes */
+#define RPL_OK		3
+#define RPL_NUM		20
+#define RPL_CACHE		(7 + 64)
 static const struct control_cmd control_cmds[] = {
-	{ "alloc_pages",	"order gfp nid",	"order",	cmd_alloc_pages },
-	{ "free_pages",		"pfn",			"pfn",		cmd_free_pages },
-	{ "get_page",		"pfn",			"pfn",		cmd_get_page },
-	{ "put_page",		"pfn",			"pfn",		cmd_put_page },
-	{ "kmem_cache_create",	"name size align flags", "name size",	cmd_kmem_cache_create },
-	{ "kmem_cache_destroy",	"name",			"name",		cmd_kmem_cache_destroy },
-	{ "kmem_cache_shrink",	"name",			"name",		cmd_kmem_cache_shrink },
-	{ "kmem_cache_alloc",	"name gfp nid",		"name",		cmd_kmem_cache_alloc },
-	{ "kmem_cache_free",	"name obj",		"name obj",	cmd_kmem_cache_free },
-	{ "kmalloc",		"size gfp nid",		"size",		cmd_kmalloc },
-	{ "kfree",		"obj",			"obj",		cmd_kfree },
-	{ "ksize",		"obj",			"obj",		cmd_ksize },
-	{ "kmap",		"pfn",			"pfn",		cmd_kmap },
-	{ "kunmap",		"pfn",			"pfn",		cmd_kunmap },
-	{ "drain_all_pages",	"",			"",		cmd_drain_all_pages },
-	{ "lookup",		"addr pfn",		"",		cmd_lookup },
-	{ "validate",		"",			"",		cmd_validate },
+	{ "alloc_pages",	"order gfp nid",	"order",	cmd_alloc_pages,
+	  RPL_OK + 5 + RPL_NUM + 7 + RPL_NUM },
+	{ "free_pages",		"pfn",			"pfn",		cmd_free_pages,	RPL_OK },
+	{ "get_page",		"pfn",			"pfn",		cmd_get_page,	RPL_OK + 10 + RPL_NUM },
+	{ "put_page",		"pfn",			"pfn",		cmd_put_page,	RPL_OK + 10 + RPL_NUM },
+	{ "kmem_cache_create",	"name size align flags", "name size",	cmd_kmem_cache_create, RPL_OK },
+	{ "kmem_cache_destroy",	"name",			"name",		cmd_kmem_cache_destroy, RPL_OK },
+	{ "kmem_cache_shrink",	"name",			"name",		cmd_kmem_cache_shrink, RPL_OK },
+	{ "kmem_cache_alloc",	"name gfp nid",		"name",		cmd_kmem_cache_alloc,
+	  RPL_OK + 5 + RPL_NUM },
+	{ "kmem_cache_free",	"name obj",		"name obj",	cmd_kmem_cache_free, RPL_OK },
+	{ "kmalloc",		"size gfp nid",		"size",		cmd_kmalloc,
+	  RPL_OK + 5 + RPL_NUM + RPL_CACHE + 5 + RPL_NUM + 7 + RPL_NUM },
+	{ "kfree",		"obj",			"obj",		cmd_kfree,	RPL_OK },
+	{ "ksize",		"obj",			"obj",		cmd_ksize,	RPL_OK + 6 + RPL_NUM },
+	{ "kmap",		"pfn",			"pfn",		cmd_kmap,	RPL_OK + 7 + RPL_NUM },
+	{ "kunmap",		"pfn",			"pfn",		cmd_kunmap,	RPL_OK },
+	{ "drain_all_pages",	"",			"",		cmd_drain_all_pages, RPL_OK },
+	{ "lookup",		"addr pfn",		"",		cmd_lookup,	REPLY_TEXT_MAX },
+	{ "validate",		"",			"",		cmd_validate,	RPL_OK },
 };
+
+static const struct control_cmd *find_cmd(const char *word, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(control_cmds); i++)
+		if (strlen(control_cmds[i].name) == n && !memcmp(control_cmds[i].name, word, n))
+			return &control_cmds[i];
+	return NULL;
+}
 
 static bool word_in(const char *word, const char *list)
 {
@@ -557,15 +618,12 @@ static int run_line(struct cmd_ctx *c, char *line, const struct control_cmd **cm
 	const struct control_cmd *cmd = NULL;
 	char *save, *tok, *word;
 	const char *p;
-	size_t i;
 
 	*cmdp = NULL;
 	word = strtok_r(line, " \t\r", &save);
 	if (!word)
 		return 1;		/* empty line */
-	for (i = 0; i < ARRAY_SIZE(control_cmds); i++)
-		if (!strcmp(control_cmds[i].name, word))
-			cmd = &control_cmds[i];
+	cmd = find_cmd(word, strlen(word));
 	if (!cmd)
 		return fail(c, EINVAL, "unknown command '%.64s'", word);
 	*cmdp = cmd;
@@ -614,20 +672,67 @@ static void reply_append(struct mmfs_fh *fh, const char *s, size_t n)
 	fh->len += n;
 }
 
-static void reply_line(struct mmfs_fh *fh, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void reply_line(struct mmfs_fh *fh, const char *fmt, ...)
+/* One reply line, its bytes escaped (at most @max of them), then '\n'. */
+static void reply_line(struct mmfs_fh *fh, size_t max, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static void reply_line(struct mmfs_fh *fh, size_t max, const char *fmt, ...)
 {
 	va_list ap;
-	char *s = NULL;
-	int n;
+	char *s = NULL, *e;
+	size_t n;
+	int len;
 
 	va_start(ap, fmt);
-	n = vasprintf(&s, fmt, ap);
+	len = vasprintf(&s, fmt, ap);
 	va_end(ap);
-	if (n < 0)
+	if (len < 0)
 		return;
-	reply_append(fh, s, n);
+	n = min((size_t)len * 4 + 1, max);
+	e = malloc(n + 1);
+	if (e) {
+		n = string_escape_np(s, (size_t)len, e, n);
+		e[n++] = '\n';
+		reply_append(fh, e, n);
+	}
+	free(e);
 	free(s);
+}
+
+/*
+ * The most the replies of the lines in buf can add to fh->buf: each
+ * command's longest "ok" line, and one error line (a write stops at its
+ * first failure).  An unknown command fails, so it adds only that line.
+ */
+static size_t replies_bound(const char *buf, size_t len)
+{
+	size_t bound = REPLY_ERROR_MAX, i = 0;
+
+	while (i < len) {
+		const char *line = buf + i, *nl = memchr(line, '\n', len - i);
+		size_t n = nl ? (size_t)(nl - line) : len - i, w = 0, k;
+		const struct control_cmd *cmd;
+
+		i += n + 1;
+		while (w < n && (line[w] == ' ' || line[w] == '\t' || line[w] == '\r'))
+			w++;
+		for (k = w; k < n && line[k] != ' ' && line[k] != '\t' && line[k] != '\r'; k++)
+			;
+		if (k == w)
+			continue;	/* empty line: no reply */
+		cmd = find_cmd(line + w, k - w);
+		if (!cmd)
+			break;		/* fails: its error line is counted */
+		bound += cmd->reply_max;
+	}
+	return bound;
+}
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
 }
 
 int control_write(fuse_req_t req, struct mmfs_fh *fh, const char *buf, size_t len)
@@ -635,34 +740,51 @@ int control_write(fuse_req_t req, struct mmfs_fh *fh, const char *buf, size_t le
 	const struct fuse_ctx *ctx = fuse_req_ctx(req);
 	const struct control_cmd *cmd;
 	char *copy, *line, *next;
+	uint64_t slice;
+	size_t pending;
 	int ret = 0;
 
+	pthread_mutex_lock(&fh->lock);
+	pending = fh->len;
+	if (pending + replies_bound(buf, len) > CONTROL_MAX_PENDING) {
+		pthread_mutex_unlock(&fh->lock);
+		printk("mmfs: control: error ENOBUFS: %zu bytes of replies unread on this file (at most %u): read them first; nothing was run\n",
+		       pending, CONTROL_MAX_PENDING);
+		return -ENOBUFS;
+	}
 	if (memchr(buf, 0, len)) {
-		pthread_mutex_lock(&fh->lock);
-		reply_line(fh, "error EINVAL: NUL byte in command\n");
+		reply_line(fh, REPLY_TEXT_MAX, "error EINVAL: NUL byte in command");
 		pthread_mutex_unlock(&fh->lock);
 		printk("mmfs: control: error EINVAL: NUL byte in command\n");
 		return -EINVAL;
 	}
 	copy = malloc(len + 1);
-	if (!copy)
+	if (!copy) {
+		pthread_mutex_unlock(&fh->lock);
 		return -ENOMEM;
+	}
 	memcpy(copy, buf, len);
 	copy[len] = 0;
 	mmfs_enter(req);
-	pthread_mutex_lock(&fh->lock);
+	slice = now_ns();
 	for (line = copy; line && *line; line = next) {
 		struct cmd_ctx c = { .req = req, .uid = ctx->uid };
-		char shown[96];
+		char shown[4 * 80 + 4];
+		size_t n;
 
 		next = strchr(line, '\n');
 		if (next)
 			*next++ = 0;
-		snprintf(shown, sizeof(shown), "%.80s%s", line, strlen(line) > 80 ? "..." : "");
-		for (char *q = shown; *q; q++)
-			if ((unsigned char)*q < 0x20 || (unsigned char)*q >= 0x7f)
-				*q = '?';
-		if (strlen(line) > CONTROL_MAX_LINE) {
+		/* one writer's long batch leaves the CPU to the others now and then */
+		if (now_ns() - slice > CONTROL_SLICE_NS) {
+			sched_yield();
+			slice = now_ns();
+		}
+		n = strlen(line);
+		string_escape_np(line, min(n, (size_t)80), shown, sizeof(shown) - 3);
+		if (n > 80)
+			strcat(shown, "...");
+		if (n > CONTROL_MAX_LINE) {
 			cmd = NULL;
 			ret = fail(&c, EINVAL, "line longer than %d bytes", CONTROL_MAX_LINE);
 		} else {
@@ -673,16 +795,17 @@ int control_write(fuse_req_t req, struct mmfs_fh *fh, const char *buf, size_t le
 			continue;
 		}
 		if (ret == 0) {
-			reply_line(fh, "ok%s\n", c.reply);
+			reply_line(fh, cmd->reply_max, "ok%s", c.reply);
 			continue;
 		}
 		if (c.longreply) {
-			reply_line(fh, "error %s: %s: %s\n", errno_name(-ret), c.reply, c.longreply);
+			reply_line(fh, REPLY_ERROR_MAX, "error %s: %s: %s", errno_name(-ret), c.reply,
+				   c.longreply);
 			printk("mmfs: control: validate: error %s: %s: %s\n", errno_name(-ret),
 			       c.reply, c.longreply);
 			free(c.longreply);
 		} else {
-			reply_line(fh, "error %s: %s\n", errno_name(-ret), c.reply);
+			reply_line(fh, REPLY_TEXT_MAX, "error %s: %s", errno_name(-ret), c.reply);
 			printk("mmfs: control: '%s': error %s: %s\n", shown, errno_name(-ret), c.reply);
 		}
 		break;

@@ -5,6 +5,7 @@
 #include "tree.h"
 
 #define CONTROL_MAX_LINE	4096	/* longer lines: EINVAL */
+#define CONTROL_MAX_PENDING	(1u << 20)	/* unread replies of one open file */
 
 /* Run every line of one write() in order, stop at the first failure.
  * Replies are appended to fh->buf.  0 or -errno of the failed command. */

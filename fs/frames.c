@@ -13,7 +13,7 @@
  * daemon invalidates the inode (frame_changed), and a pfn freed and
  * reallocated is a new generation, i.e. a new inode with a fresh cache.
  *
- * Lock order: open_frames_lock, then ublocks_lock; mm/ locks inside.
+ * Lock order: open_frames_lock and ublocks_lock are leaves; mm/ locks inside.
  */
 #include <sys/xattr.h>
 #include "frames.h"
@@ -21,13 +21,20 @@
 static pthread_mutex_t open_frames_lock = PTHREAD_MUTEX_INITIALIZER;
 static LIST_HEAD(open_frames);
 
-/* ---- blocks allocated by users through control ---- */
+/*
+ * ---- blocks allocated by users through control ----
+ *
+ * (pfn, ts) names one allocation (page_owner's time is strictly increasing
+ * per pfn).  A record lives while page_owner still has that allocation at
+ * its pfn: also after its owner's free_pages, for as long as a pin, a
+ * get_page or a kmap keeps the block (SPEC §6: it is still the owner's
+ * memory, counted for user_limit).
+ */
 struct ublock {
 	unsigned long pfn;
 	unsigned int order;
 	uint64_t ts;
 	unsigned int uid;
-	bool gone;		/* owner's reference freed; pinned until last unpin */
 };
 static pthread_mutex_t ublocks_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct ublock *ublocks;
@@ -69,42 +76,13 @@ void ublock_add(unsigned long pfn, unsigned int order, uint64_t ts, unsigned int
 		ublocks = n;
 		cap_ublocks = cap;
 	}
-	ublocks[nr_ublocks++] = (struct ublock){ pfn, order, ts, uid, false };
+	ublocks[nr_ublocks++] = (struct ublock){ pfn, order, ts, uid };
 out:
 	pthread_mutex_unlock(&ublocks_lock);
 }
 
-/*
- * The owner freed the allocation (pfn, ts).  Only that record: by the time
- * this runs the block may already be back on the free lists and handed to
- * someone else at the same pfn (another session thread), whose record must
- * stay.
- */
-void ublock_gone(unsigned long pfn, uint64_t ts)
-{
-	size_t i;
-
-	pthread_mutex_lock(&ublocks_lock);
-	for (i = 0; i < nr_ublocks; i++)
-		if (ublocks[i].pfn == pfn && ublocks[i].ts == ts)
-			ublocks[i].gone = true;
-	ublocks_prune();
-	pthread_mutex_unlock(&ublocks_lock);
-}
-
-bool ublock_is_gone(unsigned long pfn, uint64_t ts)
-{
-	bool gone = false;
-	size_t i;
-
-	pthread_mutex_lock(&ublocks_lock);
-	for (i = 0; i < nr_ublocks; i++)
-		if (ublocks[i].pfn == pfn && ublocks[i].ts == ts && ublocks[i].gone)
-			gone = true;
-	pthread_mutex_unlock(&ublocks_lock);
-	return gone;
-}
-
+/* Every block uid holds memory through: its own, and those it freed that
+ * pins, references or kmaps still hold; plus its objects. */
 uint64_t user_bytes(unsigned int uid)
 {
 	uint64_t sum = 0;
@@ -113,14 +91,14 @@ uint64_t user_bytes(unsigned int uid)
 	pthread_mutex_lock(&ublocks_lock);
 	ublocks_prune();
 	for (i = 0; i < nr_ublocks; i++)
-		if (ublocks[i].uid == uid && !ublocks[i].gone)
+		if (ublocks[i].uid == uid)
 			sum += (uint64_t)PAGE_SIZE << ublocks[i].order;
 	pthread_mutex_unlock(&ublocks_lock);
 	return sum + uobj_bytes(uid);
 }
 
 /* ---- which blocks frames/ shows ---- */
-bool frame_get(unsigned long pfn, struct frame_info *fi)
+bool frame_get_held(unsigned long pfn, struct frame_info *fi)
 {
 	struct page_owner *po;
 	struct page *page;
@@ -129,8 +107,8 @@ bool frame_get(unsigned long pfn, struct frame_info *fi)
 		return false;
 	page = pfn_to_page(pfn);
 	po = get_page_owner(page);
-	if (!po || po->order < 0 || po->owner_dropped)
-		return false;		/* free, or freed while pinned */
+	if (!po || po->order < 0)
+		return false;		/* free */
 	fi->pfn = pfn;
 	fi->order = po->order;
 	fi->ts = po->wall_ns;
@@ -138,9 +116,14 @@ bool frame_get(unsigned long pfn, struct frame_info *fi)
 	fi->kind = po->kind;
 	fi->owner_id = po->owner_id;
 	fi->uid = po->kind == MMFS_OWNER_USER ? (unsigned int)po->owner_id : 0;
-	if (po->kind == MMFS_OWNER_USER && ublock_is_gone(pfn, fi->ts))
-		return false;
+	fi->dropped = po->owner_dropped;
 	return true;
+}
+
+bool frame_get(unsigned long pfn, struct frame_info *fi)
+{
+	/* freed by its owner, kept by pins or references: no file */
+	return frame_get_held(pfn, fi) && !fi->dropped;
 }
 
 unsigned long frame_next(unsigned long pfn, struct frame_info *fi)
@@ -149,10 +132,24 @@ unsigned long frame_next(unsigned long pfn, struct frame_info *fi)
 		pfn = mmfs_next_allocated_block(pfn);
 		if (pfn == -1UL)
 			return pfn;
-		if (frame_get(pfn, fi))
+		if (!frame_get_held(pfn, fi))
+			pfn++;
+		else if (fi->dropped)
+			pfn += 1UL << fi->order;
+		else
 			return pfn;
-		pfn++;
 	}
+}
+
+/* Is this open still on the allocation it was opened on?  The block cannot
+ * be freed while the open pins it; this is the generation check that makes
+ * sure of it (SPEC §6: ESTALE). */
+static bool frame_fh_current(const struct frame_fh *ff)
+{
+	struct frame_info now;
+
+	return frame_get_held(ff->info.pfn, &now) && now.ts == ff->info.ts &&
+	       now.order == ff->info.order;
 }
 
 void frame_stat(const struct frame_info *fi, struct stat *st)
@@ -281,6 +278,8 @@ static long frame_access(struct frame_fh *ff, uint64_t off, void *buf, size_t le
 {
 	if (!ff->m)
 		return -EFAULT;
+	if (!frame_fh_current(ff))
+		return -ESTALE;
 	return mmfs_mapping_access(ff->m, off, buf, len, write);
 }
 
@@ -379,7 +378,6 @@ int frames_unlink(fuse_req_t req, const char *name)
 	ret = mmfs_free_block(pfn);
 	if (ret)
 		return ret;
-	ublock_gone(pfn, fi.ts);
 	frame_changed(pfn);
 	return 0;
 }

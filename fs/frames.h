@@ -15,6 +15,7 @@ struct frame_info {
 	unsigned int uid;		/* owner uid (0 for the kernel's blocks) */
 	enum mmfs_owner_kind kind;
 	long owner_id;
+	bool dropped;			/* the owner freed it; pins or references keep it */
 };
 
 struct frame_fh {
@@ -26,6 +27,9 @@ struct frame_fh {
 
 /* Is pfn the head of a block frames/ shows?  Fills *fi. */
 bool frame_get(unsigned long pfn, struct frame_info *fi);
+/* Is pfn the head of an allocated block, also one its owner freed that
+ * pins, get_page or kmap references still hold?  Fills *fi. */
+bool frame_get_held(unsigned long pfn, struct frame_info *fi);
 /* The first visible block at or after pfn, or -1UL. */
 unsigned long frame_next(unsigned long pfn, struct frame_info *fi);
 void frame_stat(const struct frame_info *fi, struct stat *st);
@@ -45,25 +49,29 @@ void frame_changed_kaddr(unsigned long kaddr);
 
 /* ---- blocks users allocated through control ---- */
 void ublock_add(unsigned long pfn, unsigned int order, uint64_t ts, unsigned int uid);
-void ublock_gone(unsigned long pfn, uint64_t ts);	/* that allocation's owner let go */
-bool ublock_is_gone(unsigned long pfn, uint64_t ts);
 uint64_t user_bytes(unsigned int uid);		/* held now (frames + objects) */
 
-/* ---- objects users allocated through control (objects.c) ---- */
+/* ---- objects users allocated through control (objects.c):
+ *      caches/NAME/allocations/ ---- */
 struct uobj {
 	unsigned long kaddr;
 	unsigned int uid;
 	int cache_id;			/* -1: large kmalloc (pages) */
 	unsigned int size;		/* object_size (or bytes of a large kmalloc) */
 	bool kmalloc;			/* freed by kfree, else kmem_cache_free */
+	uint64_t gen;			/* allocation generation (set by uobj_add): a
+					 * handle reaches this allocation only */
 };
-int uobj_add(const struct uobj *o);
+/* Record an allocation; sets o->gen.  0 or -ENOMEM. */
+int uobj_add(struct uobj *o);
 bool uobj_find(unsigned long kaddr, struct uobj *o);
+bool uobj_find_gen(uint64_t gen, struct uobj *o);
 void uobj_del(unsigned long kaddr);
 /* Live objects of one cache: malloc'd array. */
 struct uobj *uobj_list(int cache_id, size_t *n);
 uint64_t uobj_bytes(unsigned int uid);
-int objects_open(fuse_req_t req, struct mmfs_fh *fh, unsigned long kaddr, int flags);
+/* Open the allocation of generation gen: a handle on it and nothing else. */
+int objects_open(fuse_req_t req, struct mmfs_fh *fh, uint64_t gen, int flags);
 void objects_read(fuse_req_t req, struct mmfs_fh *fh, size_t size, off_t off);
 void objects_write(fuse_req_t req, struct mmfs_fh *fh, const char *buf, size_t size, off_t off);
 int objects_unlink(fuse_req_t req, int cache_id, const char *name);

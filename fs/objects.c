@@ -1,11 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * objects.c - caches/NAME/objects/0xADDR: the slab objects users allocated
- * through control (kmem_cache_alloc, kmalloc), owner-only files of
- * object_size bytes; rm frees the object as it was allocated.  SPEC §5.
+ * objects.c - caches/NAME/allocations/0xADDR: the slab objects users
+ * allocated through control (kmem_cache_alloc, kmalloc), owner-only files
+ * of object_size bytes; rm frees the object as it was allocated.  SPEC §5.
  *
- * The daemon remembers who allocated what (kaddr -> uid, cache); the slab
- * layer is asked whether the object still lives at every listing.
+ * The daemon remembers who allocated what (kaddr -> uid, cache, and a
+ * generation that no other allocation shares).  The generation is the
+ * file's inode number, so an address allocated again is another inode, and
+ * an open handle keeps the generation it was opened on: every read and
+ * write checks it, and once the object is freed the handle fails with
+ * ESTALE, even when the same address has been allocated again.
  *
  * Lock order: uobjs_lock is a leaf (mm/ is called outside it).
  */
@@ -14,8 +18,9 @@
 static pthread_mutex_t uobjs_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct uobj *uobjs;
 static size_t nr_uobjs, cap_uobjs;
+static uint64_t uobj_next_gen = 1;	/* under uobjs_lock */
 
-int uobj_add(const struct uobj *o)
+int uobj_add(struct uobj *o)
 {
 	int ret = 0;
 
@@ -31,6 +36,7 @@ int uobj_add(const struct uobj *o)
 		uobjs = n;
 		cap_uobjs = cap;
 	}
+	o->gen = uobj_next_gen++;
 	uobjs[nr_uobjs++] = *o;
 out:
 	pthread_mutex_unlock(&uobjs_lock);
@@ -45,6 +51,22 @@ bool uobj_find(unsigned long kaddr, struct uobj *o)
 	pthread_mutex_lock(&uobjs_lock);
 	for (i = 0; i < nr_uobjs; i++)
 		if (uobjs[i].kaddr == kaddr) {
+			*o = uobjs[i];
+			found = true;
+			break;
+		}
+	pthread_mutex_unlock(&uobjs_lock);
+	return found;
+}
+
+bool uobj_find_gen(uint64_t gen, struct uobj *o)
+{
+	bool found = false;
+	size_t i;
+
+	pthread_mutex_lock(&uobjs_lock);
+	for (i = 0; i < nr_uobjs; i++)
+		if (uobjs[i].gen == gen) {
 			*o = uobjs[i];
 			found = true;
 			break;
@@ -124,27 +146,28 @@ int uobj_free(const struct uobj *o, char *err, size_t errlen)
 }
 
 /* ---- the files ---- */
-int objects_open(fuse_req_t req, struct mmfs_fh *fh, unsigned long kaddr, int flags)
+int objects_open(fuse_req_t req, struct mmfs_fh *fh, uint64_t gen, int flags)
 {
 	const struct fuse_ctx *ctx = fuse_req_ctx(req);
 	struct uobj o;
 
-	if (!uobj_find(kaddr, &o))
+	if (!uobj_find_gen(gen, &o))
 		return -ENOENT;
 	if (ctx->uid && ctx->uid != o.uid)
 		return -EACCES;
 	fh->type = FH_OBJ;
-	fh->kaddr = kaddr;
+	fh->kaddr = o.kaddr;
 	fh->objsize = o.size;
+	fh->gen = o.gen;
 	return 0;
 }
 
+/* The object, if it is still the allocation this handle was opened on. */
 static char *obj_ptr(struct mmfs_fh *fh)
 {
 	struct uobj o;
 
-	/* the object must still be this user's (rm through another open) */
-	if (!uobj_find(fh->kaddr, &o))
+	if (!uobj_find(fh->kaddr, &o) || o.gen != fh->gen)
 		return NULL;
 	return mmfs_kaddr_to_ptr(fh->kaddr);
 }

@@ -138,6 +138,7 @@ struct ninfo {
 	int sidx;			/* K_STATIC / K_ROOT: row */
 	int nid, zone, file, cache_id, pid, ev;
 	unsigned long pfn, kaddr;
+	uint64_t objgen;		/* K_OBJ: the allocation generation */
 	unsigned int objsize;
 	char link[96];			/* K_CACHELINK target */
 	char cache[96];			/* cache name */
@@ -323,9 +324,10 @@ static int resolve(fuse_ino_t ino, struct ninfo *ni)
 	case K_OBJ: {
 		struct uobj o;
 
-		ni->kaddr = (unsigned long)p + MMFS_PAGE_OFFSET;
-		if (!uobj_find(ni->kaddr, &o))
+		if (!uobj_find_gen(p, &o))
 			return -ENOENT;
+		ni->kaddr = o.kaddr;
+		ni->objgen = o.gen;
 		ni->mode = S_IFREG | 0600;
 		ni->uid = o.uid;
 		ni->size = o.size;
@@ -574,13 +576,11 @@ static int list_dir(fuse_ino_t ino, struct ents *e)
 		return 0;
 	case K_CACHEDIR:
 		n = nr_cache_attrs();
-		/* MMFS: SPEC §5's objects/ directory takes the name of SLUB's
-		 * "objects" count attribute (the count is in slabinfo) */
 		for (i = 0; i < n; i++)
-			if (strcmp(mmfs_cache_attrs()[i].name, "objects"))
-				ents_add(e, mmfs_cache_attrs()[i].name,
-					 mkino(K_CACHEATTR, (uint64_t)ni.cache_id << 8 | i), DT_REG);
-		ents_add(e, "objects", mkino(K_OBJDIR, ni.cache_id), DT_DIR);
+			ents_add(e, mmfs_cache_attrs()[i].name,
+				 mkino(K_CACHEATTR, (uint64_t)ni.cache_id << 8 | i), DT_REG);
+		/* MMFS: not in /sys/kernel/slab: the objects users hold (SPEC §5) */
+		ents_add(e, "allocations", mkino(K_OBJDIR, ni.cache_id), DT_DIR);
 		return 0;
 	case K_OBJDIR: {
 		size_t k, no;
@@ -588,7 +588,7 @@ static int list_dir(fuse_ino_t ino, struct ents *e)
 
 		for (k = 0; o && k < no; k++) {
 			snprintf(name, sizeof(name), "0x%lx", o[k].kaddr);
-			ents_add(e, name, mkino(K_OBJ, o[k].kaddr - MMFS_PAGE_OFFSET), DT_REG);
+			ents_add(e, name, mkino(K_OBJ, o[k].gen), DT_REG);
 		}
 		free(o);
 		return 0;
@@ -658,7 +658,7 @@ static int lookup_child(fuse_ino_t parent, const char *name, fuse_ino_t *out)
 		if (*end || kaddr < MMFS_PAGE_OFFSET || !uobj_find(kaddr, &o) ||
 		    o.cache_id != ni.cache_id)
 			return -ENOENT;
-		*out = mkino(K_OBJ, kaddr - MMFS_PAGE_OFFSET);
+		*out = mkino(K_OBJ, o.gen);
 		return 0;
 	}
 	ret = list_dir(parent, &e);
@@ -1160,13 +1160,17 @@ static int do_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi, st
 	if (S_ISDIR(ni.mode))
 		return -EISDIR;
 	fi->noflush = 1;	/* nothing to do at close(): save the round trip */
+	/* a block's or an object's size is its allocation's: no O_TRUNC, as
+	 * no truncate (with atomic_o_trunc the kernel leaves it to open) */
+	if ((fi->flags & O_TRUNC) && (ni.kind == K_FRAME || ni.kind == K_OBJ))
+		return -EPERM;
 	if (ni.kind == K_FRAME) {
 		fi->keep_cache = 1;	/* coherence by invalidation (frame_changed) */
 		return frames_open(req, fh, ni.pfn, fi->flags);
 	}
 	fi->direct_io = 1;
 	if (ni.kind == K_OBJ)
-		return objects_open(req, fh, ni.kaddr, fi->flags);
+		return objects_open(req, fh, ni.objgen, fi->flags);
 	if ((wr && !(ni.mode & 0222)) || (rd && !(ni.mode & 0444)))
 		return -EACCES;
 	if (ni.kind == K_STATIC) {

@@ -35,8 +35,8 @@ enum node_kind {
 	K_CACHEDIR,	/* caches/NAME: payload cache id */
 	K_CACHEATTR,	/* caches/NAME/ATTR: id << 8 | attr */
 	K_CACHELINK,	/* caches/ALIAS -> target */
-	K_OBJDIR,	/* caches/NAME/objects */
-	K_OBJ,		/* caches/NAME/objects/0xADDR: kaddr - PAGE_OFFSET */
+	K_OBJDIR,	/* caches/NAME/allocations */
+	K_OBJ,		/* caches/NAME/allocations/0xADDR: the allocation's generation */
 	K_PIDDIR,	/* pids/PID */
 	K_PIDFILE,	/* pids/PID/FILE: pid << 8 | file */
 	K_SYSVM,	/* sys/vm/NAME: index in proc_sysvm_names() */
@@ -63,7 +63,7 @@ enum fh_type {
 	FH_KPAGE,	/* kpageflags, kpagecount: binary, read through proc.c */
 	FH_PAGEMAP,	/* pids/PID/pagemap */
 	FH_FRAME,	/* frames/0xPFN: page cache, mapping */
-	FH_OBJ,		/* caches/NAME/objects/0xADDR */
+	FH_OBJ,		/* caches/NAME/allocations/0xADDR */
 	FH_TRACE_PIPE,	/* tracing/trace_pipe */
 	FH_DIR,		/* a directory listing snapshot */
 };
@@ -88,6 +88,7 @@ struct mmfs_fh {
 	struct frame_fh *frame;		/* FH_FRAME */
 	unsigned long kaddr;		/* FH_OBJ */
 	unsigned int objsize;		/* FH_OBJ */
+	uint64_t gen;			/* FH_OBJ: the allocation's generation */
 	struct dirent_snap *ents;	/* FH_DIR */
 	size_t nents;
 	struct list_head all;		/* every open handle (freed at unmount) */

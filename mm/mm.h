@@ -239,6 +239,10 @@ int mmfs_alloc_pages_checked(gfp_t gfp, int order, int nid, struct page **out);
 int mmfs_free_block(unsigned long pfn);		/* the owner's reference (free_pages) */
 int mmfs_get_page(unsigned long pfn, int *refcount);
 int mmfs_put_page(unsigned long pfn, int *refcount);
+/* kmap/kunmap of a block through control: each kmap holds a reference
+ * of its own, so the block outlives its owner's free_pages until kunmap */
+int mmfs_kmap_block(unsigned long pfn, unsigned long *vaddr);
+int mmfs_kunmap_block(unsigned long pfn, int *refcount);
 /* Fault injection (fail_page_alloc): probability in percent, interval, times */
 struct mmfs_fault_attr { atomic_int probability, interval, times, space; atomic_long count; };
 extern struct mmfs_fault_attr fail_page_alloc;
@@ -279,6 +283,7 @@ struct page_owner {
 	char comm[16];
 	gfp_t gfp_mask;
 	int user_refs;			/* MMFS: references taken by mmfs_get_page */
+	int kmap_refs;			/* MMFS: references of kmaps taken by mmfs_kmap_block */
 	short order;			/* -1 when not the head of an allocated block */
 	signed char last_migrate_reason;
 	unsigned char kind;		/* enum mmfs_owner_kind: what the block is for */
@@ -322,6 +327,10 @@ void printk(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 #define pr_err(...)	printk(__VA_ARGS__)
 /* A malloc'd copy of the whole log (caller frees), length in *len. */
 char *mm_log_snapshot(size_t *len);
+/* lib/string_helpers.c's string_escape_mem(..., ESCAPE_NP | ESCAPE_HEX):
+ * every byte outside 0x20..0x7e as \xNN.  Writes at most @osz - 1 bytes
+ * and a NUL (whole escapes only); returns the bytes written. */
+size_t string_escape_np(const char *src, size_t isz, char *dst, size_t osz);
 void mmfs_log_reset(void);		/* mm_shutdown: empty the log */
 void mmfs_clock_reset(void);		/* mm_boot: the log's clock starts at 0 */
 

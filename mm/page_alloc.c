@@ -51,6 +51,7 @@
 #include "internal.h"
 #include "page_owner.h"
 #include "trace.h"
+#include "highmem.h"
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -2668,7 +2669,7 @@ int mmfs_put_page(unsigned long pfn, int *refcount)
 	pthread_mutex_lock(&checked_lock);
 	page = checked_head(pfn, &po);
 	/* a reference taken by mmfs_get_page, else the owner's own (once):
-	 * never one of a pin or of the kernel */
+	 * never one of a pin, a kmap or the kernel */
 	if (page && (po->user_refs > 0 || !po->owner_dropped)) {
 		int after = page_ref_count(page) - 1;
 
@@ -2680,6 +2681,69 @@ int mmfs_put_page(unsigned long pfn, int *refcount)
 		if (refcount)
 			*refcount = after;
 		ret = 0;
+	}
+	pthread_mutex_unlock(&checked_lock);
+	return ret;
+}
+
+/**
+ * mmfs_kmap_block - kmap the allocated block at @pfn for an outside caller
+ * @pfn: the head of a block mmfs_get_page() could take a reference on
+ * @vaddr: out: the kernel address (the direct map, or a pkmap slot)
+ *
+ * MMFS: the kernel's kmap() takes no page reference (its caller holds one
+ * for as long as the mapping lives).  Control's caller is a user who may
+ * free_pages the block while it is kmapped, so each kmap taken here holds
+ * a reference of its own, dropped by mmfs_kunmap_block(): the block (and
+ * its pkmap slot) cannot outlive the means of letting them go.
+ *
+ * Return: 0, -EINVAL for a pfn with no such block, -EAGAIN when every pkmap
+ * slot is in use.
+ */
+int mmfs_kmap_block(unsigned long pfn, unsigned long *vaddr)
+{
+	struct page_owner *po;
+	struct page *page;
+	int ret = -EINVAL;
+
+	pthread_mutex_lock(&checked_lock);
+	page = checked_head(pfn, &po);
+	if (page && page_ref_count(page) < INT_MAX / 2) {
+		ret = mmfs_kmap(pfn, vaddr);
+		if (!ret) {
+			get_page(page);
+			po->kmap_refs++;
+		}
+	}
+	pthread_mutex_unlock(&checked_lock);
+	return ret;
+}
+
+/**
+ * mmfs_kunmap_block - undo one mmfs_kmap_block() of @pfn
+ * @refcount: out (may be NULL): the block's refcount after the put
+ *
+ * The block is freed here if that kmap held its last reference.
+ * Return: 0, or -EINVAL if no kmap taken by mmfs_kmap_block() is left.
+ */
+int mmfs_kunmap_block(unsigned long pfn, int *refcount)
+{
+	struct page_owner *po;
+	struct page *page;
+	int ret = -EINVAL;
+
+	pthread_mutex_lock(&checked_lock);
+	page = checked_head(pfn, &po);
+	if (page && po->kmap_refs > 0) {
+		int after = page_ref_count(page) - 1;
+
+		ret = mmfs_kunmap(pfn);
+		if (!ret) {
+			po->kmap_refs--;
+			put_page(page);
+			if (refcount)
+				*refcount = after;
+		}
 	}
 	pthread_mutex_unlock(&checked_lock);
 	return ret;

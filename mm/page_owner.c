@@ -266,7 +266,8 @@ void mmfs_set_owner(struct page *head, enum mmfs_owner_kind kind, long id)
 
 /**
  * mmfs_next_allocated_block - the first allocated block head at or after
- * @pfn (blocks whose owner already freed them, pinned only, are skipped)
+ * @pfn (also a block whose owner already freed it while pins, get_page or
+ * kmap references keep it: it is allocated until the last of them goes)
  *
  * Skips free buddy blocks and allocated blocks by their order and missing
  * sections whole.  Return: the head pfn, or -1UL.
@@ -285,16 +286,8 @@ unsigned long mmfs_next_allocated_block(unsigned long pfn)
 			continue;
 		}
 		po = __pfn_owner(pfn);
-		if (__atomic_load_n(&po->live, __ATOMIC_ACQUIRE)) {
-			short order = READ_ONCE(po->order);
-
-			if (!READ_ONCE(po->owner_dropped))
-				return pfn;
-			if (order < 0 || order >= MAX_ORDER)
-				order = 0;
-			pfn = ALIGN_DOWN(pfn, 1UL << order) + (1UL << order);
-			continue;
-		}
+		if (__atomic_load_n(&po->live, __ATOMIC_ACQUIRE))
+			return pfn;
 		if (!pfn_valid(pfn)) {
 			pfn++;
 			continue;

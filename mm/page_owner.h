@@ -71,6 +71,7 @@ static __always_inline void __set_page_owner_at(struct page_owner *po, unsigned 
 	memcpy(&po->uid, task, sizeof(*task));	/* uid, pid, comm */
 	__atomic_store_n(&po->gfp_mask, gfp, __ATOMIC_RELAXED);	/* read racily by move_freepages */
 	po->user_refs = 0;
+	po->kmap_refs = 0;
 	__atomic_store_n(&po->order, (short)order, __ATOMIC_RELAXED);
 	po->last_migrate_reason = -1;
 	po->kind = MMFS_OWNER_KERNEL;

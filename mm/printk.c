@@ -2,7 +2,10 @@
 /*
  * printk.c - the log: "[    1.234567] text" lines (kernel/printk) kept in
  * one growing buffer (trimmed from the front past MMFS_LOG_MAX), optionally
- * echoed to stderr.  Lock: log_lock, a leaf.
+ * echoed to stderr.  Every byte of a record that is not printable is
+ * stored escaped (\x1b), as the kernel's %pE does it: what users send (a
+ * command, a cache name) never reaches a reader's terminal raw.
+ * Lock: log_lock, a leaf.
  */
 #include "mm.h"
 #include <stdarg.h>
@@ -41,9 +44,36 @@ static void log_append(const char *s, size_t n)
 	}
 }
 
+size_t string_escape_np(const char *src, size_t isz, char *dst, size_t osz)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t i, o = 0;
+
+	if (!osz)
+		return 0;
+	for (i = 0; i < isz; i++) {
+		unsigned char c = (unsigned char)src[i];
+
+		if (c >= 0x20 && c < 0x7f) {
+			if (o + 1 >= osz)
+				break;
+			dst[o++] = (char)c;
+			continue;
+		}
+		if (o + 4 >= osz)
+			break;
+		dst[o++] = '\\';
+		dst[o++] = 'x';
+		dst[o++] = hex[c >> 4];
+		dst[o++] = hex[c & 15];
+	}
+	dst[o] = '\0';
+	return o;
+}
+
 void printk(const char *fmt, ...)
 {
-	char text[1024], line[1100];
+	char text[1024], esc[4 * sizeof(text)], line[sizeof(esc) + 32];
 	va_list ap;
 	uint64_t ns = mmfs_ktime_ns();
 	int n;
@@ -59,9 +89,10 @@ void printk(const char *fmt, ...)
 		if (nl)
 			*nl = '\0';
 		if (*p || !nl) {
+			string_escape_np(p, strlen(p), esc, sizeof(esc));
 			n = snprintf(line, sizeof(line), "[%5llu.%06llu] %s\n",
 				     (unsigned long long)(ns / 1000000000ull),
-				     (unsigned long long)(ns % 1000000000ull / 1000), p);
+				     (unsigned long long)(ns % 1000000000ull / 1000), esc);
 			if (n > (int)sizeof(line) - 1)
 				n = sizeof(line) - 1;
 			log_append(line, (size_t)n);

@@ -550,11 +550,17 @@ struct kmem_cache *kmalloc_slab(size_t size, gfp_t flags)
 	return kmalloc_caches[kmalloc_type(flags)][index];
 }
 
+/*
+ * MMFS: the kernel takes any name and sysfs refuses what it cannot be a
+ * directory of (/sys/kernel/slab/NAME); mmfs refuses it at create, as a
+ * valid sysfs name of 1..64 bytes: no "." or "..", no '/', no control or
+ * other bytes outside [A-Za-z0-9_.:-].
+ */
 static bool cache_name_valid(const char *name)
 {
 	size_t n = strnlen(name, 65);
 
-	if (!n || n > 64)
+	if (!n || n > 64 || !strcmp(name, ".") || !strcmp(name, ".."))
 		return false;
 	for (size_t i = 0; i < n; i++) {
 		char c = name[i];

@@ -245,7 +245,7 @@ def test_change_through_object_file_reaches_frame_readers(mm):
     off = phys - head * PAGE
     with open(frame(mm, head), "rb") as f:
         assert f.read()[off:off + 8] == b"\0" * 8          # kmalloc'd for a user: zeroed
-    with open(mm.p("caches/kmalloc-64/objects", r["obj"]), "r+b") as f:
+    with open(mm.p("caches/kmalloc-64/allocations", r["obj"]), "r+b") as f:
         f.write(b"coherent")
 
     def seen():

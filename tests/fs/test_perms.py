@@ -124,7 +124,7 @@ def test_user_objects(shared):
     rc, out, err = as_user(a, CMD, mm.mnt, "kmalloc size=40")
     assert out.startswith("ok obj=0x") and "cache=kmalloc-64" in out, out
     obj = out.split()[1].split("=")[1]
-    path = mm.p("caches/kmalloc-64/objects", obj)
+    path = mm.p("caches/kmalloc-64/allocations", obj)
     assert os.stat(path).st_uid == pwd.getpwnam(a).pw_uid
     assert as_user(b, TRY, path, "read")[1].strip() == "errno %d" % errno.EACCES
     out = as_user(b, CMD, mm.mnt, "kfree obj=%s" % obj)[1]

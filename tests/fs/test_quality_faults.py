@@ -129,7 +129,7 @@ def test_fail_page_alloc_enomem_nothing_leaks(mount_mmfs, slab):
         assert err == errno.ENOMEM and r.startswith("error ENOMEM"), (line, err, r)
     assert "page allocation failure" in m.read("log")
     assert user_blocks(m) == []
-    assert os.listdir(m.p("caches/fcache/objects")) == []
+    assert os.listdir(m.p("caches/fcache/allocations")) == []
     set_fail(m, 0)
     m.ok("drain_all_pages")
     m.validate()

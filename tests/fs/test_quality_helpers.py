@@ -97,7 +97,7 @@ def user_blocks(m):
 def user_objects(m):
     out = []
     for c in os.listdir(m.p("caches")):
-        d = m.p("caches", c, "objects")
+        d = m.p("caches", c, "allocations")
         if os.path.islink(m.p("caches", c)) or not os.path.isdir(d):
             continue
         out += ["%s/%s" % (c, o) for o in os.listdir(d)]
@@ -190,7 +190,7 @@ def worker(mnt, wid, seconds, seed, cache="qcache"):
                         obj, c = r["obj"], r["cache"]
                     else:
                         obj, c = run("kmem_cache_alloc name=%s" % cache)["obj"], cache
-                    path = os.path.join(mnt, "caches", c, "objects", obj)
+                    path = os.path.join(mnt, "caches", c, "allocations", obj)
                     f = os.open(path, os.O_RDWR)
                     try:
                         data = _tag(wid, n, min(os.fstat(f).st_size, 64))

@@ -115,8 +115,8 @@ def test_other_users_frames_and_objects_are_off_limits(mount_mmfs, users):
     kobj, kcache = kvs(res[1][1])["obj"], kvs(res[1][1])["cache"]
     cobj = kvs(res[2][1])["obj"]
     frame = "frames/" + pfn
-    kpath = "caches/%s/objects/%s" % (kcache, kobj)
-    cpath = "caches/isocache/objects/%s" % cobj
+    kpath = "caches/%s/allocations/%s" % (kcache, kobj)
+    cpath = "caches/isocache/allocations/%s" % cobj
     res = agent(A, m.mnt, [["write", frame, "secret-of-a"], ["write", kpath, "secret-k"],
                            ["write", cpath, "secret-c"]])
     assert all(e == 0 for e, _ in res), res
@@ -169,7 +169,7 @@ def test_no_old_data_reaches_another_user(mount_mmfs, users, opts):
             assert e == 0, reply
             kv = kvs(reply)
             if "cache" in kv:
-                out.append("caches/%s/objects/%s" % (kv["cache"], kv["obj"]))
+                out.append("caches/%s/allocations/%s" % (kv["cache"], kv["obj"]))
                 frees.append("kfree obj=" + kv["obj"])
             elif "obj" in kv:
                 out.append(None)            # large kmalloc: pages, freed by kfree

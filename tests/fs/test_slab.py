@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 """The slab layer through the tree (SPEC §4, §5): kmem_cache lifecycle
-through control and caches/, kmalloc size classes, objects/ files, and
+through control and caches/, kmalloc size classes, allocations/ files, and
 slabinfo read by procps (slabtop, vmstat -m)."""
 import errno
 import os
@@ -31,9 +31,9 @@ def test_cache_lifecycle(mm):
         mm.cmd("kmem_cache_create name=mmfs_test size=100")
     assert ei.value.errno == errno.EEXIST
     objs = [mm.ok("kmem_cache_alloc name=mmfs_test")["obj"] for _ in range(3)]
-    listed = sorted(os.listdir(os.path.join(d, "objects")))
+    listed = sorted(os.listdir(os.path.join(d, "allocations")))
     assert listed == sorted(objs)
-    path = os.path.join(d, "objects", objs[0])
+    path = os.path.join(d, "allocations", objs[0])
     assert os.stat(path).st_size == 100
     with open(path, "r+b") as f:
         assert f.read() == b"\0" * 100
@@ -48,7 +48,7 @@ def test_cache_lifecycle(mm):
     assert ei.value.errno == errno.EBUSY
     assert os.path.isdir(d)
     mm.ok("kmem_cache_free name=mmfs_test obj=%s" % objs[0])
-    os.unlink(os.path.join(d, "objects", objs[1]))                 # rm frees
+    os.unlink(os.path.join(d, "allocations", objs[1]))                 # rm frees
     with pytest.raises(OSError) as ei:                             # wrong cache
         mm.cmd("kmem_cache_free name=kmalloc-128 obj=%s" % objs[2])
     assert ei.value.errno == errno.EINVAL
@@ -56,7 +56,7 @@ def test_cache_lifecycle(mm):
     with pytest.raises(OSError) as ei:                             # double free
         mm.cmd("kmem_cache_free name=mmfs_test obj=%s" % objs[2])
     assert ei.value.errno == errno.EINVAL
-    assert os.listdir(os.path.join(d, "objects")) == []
+    assert os.listdir(os.path.join(d, "allocations")) == []
     mm.ok("kmem_cache_shrink name=mmfs_test")
     open(os.path.join(d, "shrink"), "w").write("1")
     mm.ok("kmem_cache_destroy name=mmfs_test")
@@ -75,9 +75,9 @@ def test_kmalloc_size_classes(mm, size, cache):
     n = cache.split("-")[1]
     want = int(n[:-1]) * 1024 if n.endswith("k") else int(n)
     assert int(mm.ok("ksize obj=%s" % r["obj"])["size"]) == want
-    assert os.path.exists(mm.p("caches", cache, "objects", r["obj"]))
+    assert os.path.exists(mm.p("caches", cache, "allocations", r["obj"]))
     mm.ok("kfree obj=%s" % r["obj"])
-    assert not os.path.exists(mm.p("caches", cache, "objects", r["obj"]))
+    assert not os.path.exists(mm.p("caches", cache, "allocations", r["obj"]))
 
 
 def test_large_kmalloc_goes_to_pages(mm):
@@ -133,7 +133,7 @@ def test_cache_attrs_and_dtype(mm):
     with pytest.raises(OSError) as ei:
         open(os.path.join(d, "object_size"), "w").write("1")
     assert ei.value.errno in (errno.EACCES, errno.EPERM, errno.EIO)
-    assert os.path.isdir(os.path.join(d, "objects"))
+    assert os.path.isdir(os.path.join(d, "allocations"))
     for e in os.scandir(mm.p("caches")):
         assert e.is_dir(follow_symlinks=False) or e.is_symlink()
 
@@ -167,7 +167,7 @@ def test_slob_has_no_slabinfo(mount_mmfs):
     assert os.listdir(mm.p("caches"))                # caches/ still lists every cache
     mm.ok("kmem_cache_create name=slob_test size=40")
     obj = mm.ok("kmem_cache_alloc name=slob_test")["obj"]
-    assert os.listdir(mm.p("caches/slob_test/objects")) == [obj]
+    assert os.listdir(mm.p("caches/slob_test/allocations")) == [obj]
     mm.ok("kmem_cache_free name=slob_test obj=%s" % obj)
     mm.ok("kmem_cache_destroy name=slob_test")
     mm.validate()

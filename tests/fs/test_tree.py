@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 """The tree of SPEC §2: every path exists, stat works everywhere, readdir
-reports d_type, nothing outside frames/, objects/ and writable attributes
+reports d_type, nothing outside frames/, allocations/ and writable attributes
 can be changed, and the /proc-style files parse in the kernel's formats with
 numbers that agree with each other."""
 import errno
