@@ -31,6 +31,7 @@ struct cmd_args {
 };
 
 #define CMD_REPLY_LEN	1024
+#define LOOKUP_LEN	512	/* lookup's text */
 /* the longest reply line of free text (reply[] escaped, "ok"/"error", \n) */
 #define REPLY_TEXT_MAX	(4 * CMD_REPLY_LEN + 32)
 /* validate's report in its reply line; the log keeps its head too */
@@ -498,7 +499,7 @@ static int cmd_lookup(struct cmd_ctx *c)
 {
 	const char *sa = arg(c, "addr"), *sp = arg(c, "pfn");
 	unsigned long v, pfn;
-	char buf[512] = "";
+	char buf[LOOKUP_LEN] = "";
 	size_t n;
 	void *p;
 	int ret;
@@ -566,6 +567,9 @@ static int cmd_validate(struct cmd_ctx *c)
 #define RPL_OK		3
 #define RPL_NUM		20
 #define RPL_CACHE		(7 + 64)
+/* lookup's line is at most LOOKUP_LEN bytes of text, with room for a comm
+ * of 16 bytes shown escaped (a longer escaped line is cut) */
+#define RPL_LOOKUP		(RPL_OK + LOOKUP_LEN + 3 * 16)
 static const struct control_cmd control_cmds[] = {
 	{ "alloc_pages",	"order gfp nid",	"order",	cmd_alloc_pages,
 	  RPL_OK + 5 + RPL_NUM + 7 + RPL_NUM },
@@ -585,7 +589,7 @@ static const struct control_cmd control_cmds[] = {
 	{ "kmap",		"pfn",			"pfn",		cmd_kmap,	RPL_OK + 7 + RPL_NUM },
 	{ "kunmap",		"pfn",			"pfn",		cmd_kunmap,	RPL_OK },
 	{ "drain_all_pages",	"",			"",		cmd_drain_all_pages, RPL_OK },
-	{ "lookup",		"addr pfn",		"",		cmd_lookup,	REPLY_TEXT_MAX },
+	{ "lookup",		"addr pfn",		"",		cmd_lookup,	RPL_LOOKUP },
 	{ "validate",		"",			"",		cmd_validate,	RPL_OK },
 };
 
@@ -741,15 +745,16 @@ int control_write(fuse_req_t req, struct mmfs_fh *fh, const char *buf, size_t le
 	const struct control_cmd *cmd;
 	char *copy, *line, *next;
 	uint64_t slice;
-	size_t pending;
+	size_t pending, bound;
 	int ret = 0;
 
 	pthread_mutex_lock(&fh->lock);
 	pending = fh->len;
-	if (pending + replies_bound(buf, len) > CONTROL_MAX_PENDING) {
+	bound = replies_bound(buf, len);
+	if (pending + bound > CONTROL_MAX_PENDING) {
 		pthread_mutex_unlock(&fh->lock);
-		printk("mmfs: control: error ENOBUFS: %zu bytes of replies unread on this file (at most %u): read them first; nothing was run\n",
-		       pending, CONTROL_MAX_PENDING);
+		printk("mmfs: control: error ENOBUFS: %zu bytes of replies unread on this file and up to %zu more from this write would pass %u: read the replies or write fewer lines; nothing was run\n",
+		       pending, bound, CONTROL_MAX_PENDING);
 		return -ENOBUFS;
 	}
 	if (memchr(buf, 0, len)) {

@@ -194,6 +194,7 @@ def test_caches_objects_is_the_sysfs_count_and_allocations_the_files(mount_mmfs,
     for o in objs:
         a.ok("kfree obj=" + o)
     assert os.listdir(os.path.join(d, "allocations")) == []
+    m.validate()
 
 
 def test_frame_handle_keeps_its_pinned_block_and_nothing_after(mount_mmfs, agents):
@@ -415,6 +416,7 @@ def test_a_long_batch_never_stalls_another_users_reads(mount_mmfs, agents):
     assert len(lat) >= 50, "%d reads in 2 s: %r" % (len(lat), lat)
     assert max(lat) < 0.100, "slowest meminfo read %.3f s (median %.4f)" % (
         max(lat), sorted(lat)[len(lat) // 2])
+    m.validate()
 
 
 def test_threads_single_still_works(mount_mmfs):
@@ -459,6 +461,7 @@ def test_no_raw_escape_reaches_replies_or_log(mount_mmfs, agents):
     for line in ESCAPES:
         shown = "".join(ch if 0x20 <= ord(ch) < 0x7f else "\\x%02x" % ord(ch) for ch in line)
         assert ("'%s'" % shown).encode() in log, shown
+    m.validate()
 
 
 # ------------------------------------------------------------------ 9

@@ -10,7 +10,8 @@
  *
  * Input: the bytes are cut at 0x1e (record separator) into separate
  * write() calls on one control handle; after each, the pending replies are
- * read back with a read size taken from the input.  A leading '!' runs the
+ * read back with a read size taken from the input.  Unread replies never
+ * pass CONTROL_MAX_PENDING, and a write refused with ENOBUFS adds none.  A leading '!' runs the
  * input as uid 1000 (an unprivileged user) instead of root.
  *
  * After each input everything the commands allocated is released (blocks,
@@ -121,7 +122,6 @@ static void release_all(void)
 	int id;
 
 	fake_ctx.uid = fake_ctx.gid = 0;
-	kunmap_all();
 	/* objects users hold, cache by cache (id -1: large kmalloc) */
 	for (id = -1; id < 4096; id++) {
 		struct uobj *l;
@@ -148,7 +148,8 @@ static void release_all(void)
 			free(nl.names[i]);
 		}
 	}
-	/* user blocks: the owner's reference, then any get_page references */
+	/* user blocks: the owner's reference, then any kmap and get_page
+	 * references; then any slot a kmap of another block left */
 	for (pfn = 0; (pfn = mmfs_next_allocated_block(pfn)) != -1UL; pfn++) {
 		struct page_owner *po = get_page_owner(pfn_to_page(pfn));
 		int ref;
@@ -165,9 +166,14 @@ static void release_all(void)
 				       root_fh.buf);
 			root_fh.len = 0;
 		}
+		/* the kmaps taken through control hold references of their own */
+		while (get_page_owner(pfn_to_page(pfn)) && po->kmap_refs > 0 &&
+		       !mmfs_kunmap_block(pfn, &ref) && ref > 0)
+			;
 		while (get_page_owner(pfn_to_page(pfn)) && !mmfs_put_page(pfn, &ref) && ref > 0)
 			;
 	}
+	kunmap_all();
 }
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
@@ -225,8 +231,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 		if (ret > 0)
 			FZ_BUG("control_write returned %d", ret);
-		if (ret < 0 && fh.len == before && n)
+		/* ENOBUFS runs nothing and adds nothing (the replies are full) */
+		if (ret == -ENOBUFS && fh.len != before)
+			FZ_BUG("a write refused with ENOBUFS added %zu bytes", fh.len - before);
+		if (ret < 0 && ret != -ENOBUFS && fh.len == before && n)
 			FZ_BUG("failed write (%d) without an error reply", ret);
+		if (fh.len > CONTROL_MAX_PENDING)
+			FZ_BUG("%zu bytes of replies pending, past the %u cap", fh.len,
+			       CONTROL_MAX_PENDING);
 		if (fh.len > before && fh.buf[fh.len - 1] != '\n')
 			FZ_BUG("reply does not end in a newline");
 		control_read((fuse_req_t)&fake_ctx, &fh, rd);
