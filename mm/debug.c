@@ -5,18 +5,22 @@
  * mm/page_alloc.c gathered into one walker, as mimalloc's *_is_valid()),
  * then every subsystem's registered validator; and lookup of a pfn.
  *
- * Lock order while validating a zone: every pcp->lock of the zone
- * (mmfs_pcp_lock_all, in CPU order), then
- * zone->lock (the allocator's order).  Registered validators run with no
- * lock of ours held.  The walk is exact when nothing allocates or frees
- * concurrently; blocks in flight between the free lists and page_owner
- * can otherwise show as an accounting difference.
+ * Lock order while validating: every populated zone's locks at once, zone
+ * after zone in for_each_populated_zone order (node by node, zone index
+ * upward), and within a zone every pcp->lock (mmfs_pcp_lock_all, in CPU
+ * order) then zone->lock, the allocator's order.  The allocator holds one
+ * zone's locks at a time, so it nests with this.  Registered validators
+ * run with no lock of ours held.  Blocks in flight between the lists and
+ * page_owner are looked at again with the locks dropped, until they settle
+ * (see "blocks in flight" below): a report names only what stays broken.
  */
 #include "internal.h"
+#include <sched.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #define MAX_VALIDATORS	32
 #define MAX_REPORTED	200	/* lines per validate report from this file */
@@ -85,12 +89,16 @@ struct report {
 	int count;		/* violations found */
 };
 
+/* One line of the report; with no report (@r NULL) nothing happens, so
+ * that a check can also run just to tell whether it passes. */
 static void __attribute__((format(printf, 2, 3))) violation(struct report *r, const char *fmt, ...)
 {
 	char line[512];
 	va_list ap;
 	int n;
 
+	if (!r)
+		return;
 	r->count++;
 	if (r->count > MAX_REPORTED) {
 		if (r->count == MAX_REPORTED + 1)
@@ -127,11 +135,90 @@ static void __attribute__((format(printf, 2, 3))) violation(struct report *r, co
 
 /* ------------------------------------------------------ zone validation */
 
+/*
+ * MMFS: blocks in flight.  The allocator takes a block off a free or pcp
+ * list under the zone's locks but records it in page_owner
+ * (post_alloc_hook, prep_compound_page) only after dropping them, and a
+ * free resets page_owner (free_pages_prepare) before it takes the locks to
+ * put the block back.  Meanwhile the block is on no list and has no owner,
+ * or has an owner but is half made or half undone (refcount 0, PG_head
+ * before its order, tails before their head); and a reader folding the
+ * vmstat diffs (fold_vm_stats) holds NR_FREE_PAGES in its hands for a
+ * moment.  Telling those apart in the fast paths would cost them an atomic
+ * or a lock, so the walk does it instead: under every lock it notes what
+ * only work in flight could explain as a suspect, then drops the locks so
+ * that the work can finish and looks at the suspects alone again, until
+ * each has once been found sound or VALIDATE_SETTLE_MS have passed; only
+ * what stays broken is reported.  Whatever keeps pages off the lists for
+ * longer (compaction's isolated free pages, one day) must account for
+ * them where validate can see it.
+ */
+#define VALIDATE_SETTLE_MS	1000	/* how long a suspect may take to settle */
+#define VALIDATE_WAIT_MIN_US	100	/* the first sleep between two looks */
+#define VALIDATE_WAIT_MAX_US	50000	/* the longest */
+
+enum suspect_kind {
+	SUSPECT_LOST,		/* pages on no list and in no allocated block */
+	SUSPECT_BLOCK,		/* an allocated block that failed check_allocated() */
+	SUSPECT_NR_FREE,	/* NR_FREE_PAGES against the free lists */
+};
+
+struct suspect {
+	enum suspect_kind kind;
+	unsigned long pfn;	/* LOST: first pfn still lost; BLOCK: the head */
+	unsigned long nr;	/* LOST: pages from @pfn to the last one lost */
+	unsigned long left;	/* LOST: pages of that range still lost */
+};
+
 struct zone_walk {
 	struct zone *zone;
 	unsigned long start, span;
-	unsigned char *seen;		/* per pfn: 0, 1 buddy, 2 pcp, 3 allocated */
+	unsigned char *seen;		/* per pfn: 0, 1 buddy, 2 pcp, 3 allocated; |0x80 on heads */
+	unsigned long free_pages, pcp_pages, alloc_pages;	/* the first look's sums */
+	struct suspect *suspects;	/* what only work in flight could explain */
+	unsigned int nr_suspects, max_suspects;
 };
+
+static bool add_suspect(struct report *r, struct zone_walk *w, enum suspect_kind kind,
+			unsigned long pfn, unsigned long nr)
+{
+	if (w->nr_suspects == w->max_suspects) {
+		unsigned int max = w->max_suspects ? w->max_suspects * 2 : 16;
+		struct suspect *s = realloc(w->suspects, max * sizeof(*s));
+
+		if (!s) {
+			violation(r, "%s: validate: out of memory", w->zone->name);
+			return false;
+		}
+		w->suspects = s;
+		w->max_suspects = max;
+	}
+	w->suspects[w->nr_suspects++] = (struct suspect){ kind, pfn, nr, nr };
+	return true;
+}
+
+/* a lost pfn: grows the run the walk noted last, if it ends just before */
+static void add_lost(struct report *r, struct zone_walk *w, unsigned long pfn)
+{
+	struct suspect *s = w->nr_suspects ? &w->suspects[w->nr_suspects - 1] : NULL;
+
+	if (s && s->kind == SUSPECT_LOST && s->pfn + s->nr == pfn) {
+		s->nr++;
+		s->left++;
+		return;
+	}
+	add_suspect(r, w, SUSPECT_LOST, pfn, 1);
+}
+
+static void drop_suspects(struct zone_walk *w, enum suspect_kind kind)
+{
+	unsigned int i, n = 0;
+
+	for (i = 0; i < w->nr_suspects; i++)
+		if (w->suspects[i].kind != kind)
+			w->suspects[n++] = w->suspects[i];
+	w->nr_suspects = n;
+}
 
 static bool mark_block(struct report *r, struct zone_walk *w, unsigned long pfn,
 		       unsigned int order, unsigned char what, const char *where)
@@ -157,22 +244,62 @@ static bool mark_block(struct report *r, struct zone_walk *w, unsigned long pfn,
 	return true;
 }
 
-static void validate_zone(struct report *r, struct zone *zone)
+/*
+ * check_allocated - the head of an allocated block: its order, its
+ * reference count, its compound pages.  Also for blocks in flight, so
+ * every field is read once, racily.  Reports to @r (NULL: only counts).
+ * Return: the number of problems.
+ */
+static int check_allocated(struct report *r, struct zone *zone, unsigned long pfn,
+			   struct page *page, int order)
 {
-	struct zone_walk w = { zone, zone->zone_start_pfn, zone->spanned_pages, NULL };
-	unsigned long free_pages = 0, pcp_pages = 0, alloc_pages = 0, nr_free[MAX_ORDER];
+	int bad = 0, ref;
+
+	if (order < 0 || order >= MAX_ORDER) {
+		violation(r, "%s: allocated pfn 0x%lx has order %d", zone->name, pfn, order);
+		return 1;
+	}
+	ref = page_ref_count(page);
+	if (ref <= 0) {
+		violation(r, "%s: allocated block 0x%lx has refcount %d", zone->name, pfn, ref);
+		bad++;
+	}
+	if (PageHead(page)) {
+		unsigned int corder = READ_ONCE(page[1].compound_order);
+
+		if (corder != (unsigned int)order) {
+			violation(r, "%s: compound 0x%lx has order %u, allocated as %d",
+				  zone->name, pfn, corder, order);
+			bad++;
+		}
+		for (unsigned long i = 1; i < (1UL << order); i++)
+			if (compound_head(page + i) != page) {
+				violation(r, "%s: tail 0x%lx of compound 0x%lx has a wrong head",
+					  zone->name, pfn + i, pfn);
+				bad++;
+				break;
+			}
+	}
+	return bad;
+}
+
+/* the pages of the zone's free lists, from their counts (zone->lock held) */
+static unsigned long free_area_pages(struct zone *zone)
+{
+	unsigned long pages = 0;
+
+	for (unsigned int order = 0; order < MAX_ORDER; order++)
+		pages += zone->free_area[order].nr_free << order;
+	return pages;
+}
+
+/* The first look at a zone, every lock held. */
+static void validate_zone(struct report *r, struct zone_walk *w)
+{
+	struct zone *zone = w->zone;
+	unsigned long nr_free[MAX_ORDER], lost = 0;
 	unsigned long pfn, limit = zone->spanned_pages + 16;
 	int cpu;
-
-	if (!zone->per_cpu_pageset || !zone->spanned_pages)
-		return;
-	w.seen = calloc(w.span, 1);
-	if (!w.seen) {
-		violation(r, "%s: validate: out of memory", zone->name);
-		return;
-	}
-	mmfs_pcp_lock_all(zone);
-	spin_lock(&zone->lock);
 
 	/* 1. the free lists */
 	for (unsigned int order = 0; order < MAX_ORDER; order++) {
@@ -215,8 +342,8 @@ static void validate_zone(struct report *r, struct zone *zone)
 						break;
 					}
 				}
-				if (mark_block(r, &w, pfn, order, 1, "free list"))
-					free_pages += 1UL << order;
+				if (mark_block(r, w, pfn, order, 1, "free list"))
+					w->free_pages += 1UL << order;
 			}
 		}
 		if (nr_free[order] != zone->free_area[order].nr_free)
@@ -281,8 +408,8 @@ static void validate_zone(struct report *r, struct zone *zone)
 						  page_ref_count(page));
 				if (page_zone(page) != zone)
 					violation(r, "%s: pcp pfn 0x%lx belongs to another zone", zone->name, pfn);
-				if (mark_block(r, &w, pfn, order, 2, "pcp list"))
-					pcp_pages += 1UL << order;
+				if (mark_block(r, w, pfn, order, 2, "pcp list"))
+					w->pcp_pages += 1UL << order;
 			}
 		}
 		if (count != pcp->count)
@@ -293,9 +420,9 @@ static void validate_zone(struct report *r, struct zone *zone)
 	}
 
 	/* 4. every page of the zone: PageBuddy only on list heads, allocated
-	 * blocks accounted, pageblock types sane */
-	for (pfn = w.start; pfn < w.start + w.span; pfn++) {
-		unsigned char s = w.seen[pfn - w.start];
+	 * blocks sound, pageblock types sane; pages found nowhere are lost */
+	for (pfn = w->start; pfn < w->start + w->span; pfn++) {
+		unsigned char s = w->seen[pfn - w->start];
 		struct page *page;
 		struct page_owner *po;
 
@@ -304,7 +431,7 @@ static void validate_zone(struct report *r, struct zone *zone)
 		page = pfn_to_page(pfn);
 		if (page_zone(page) != zone)
 			continue;
-		if ((pfn & (pageblock_nr_pages - 1)) == 0 || pfn == w.start) {
+		if ((pfn & (pageblock_nr_pages - 1)) == 0 || pfn == w->start) {
 			int mt = get_pageblock_migratetype(page);
 
 			if (mt < 0 || mt >= MIGRATE_TYPES)
@@ -316,48 +443,277 @@ static void validate_zone(struct report *r, struct zone *zone)
 			continue;
 		po = get_page_owner(page);
 		if (po) {
-			unsigned int order = (unsigned int)po->order;
+			int order = READ_ONCE(po->order);
 
-			if (po->order < 0 || po->order >= MAX_ORDER) {
-				violation(r, "%s: allocated pfn 0x%lx has order %d", zone->name, pfn, po->order);
+			if (check_allocated(NULL, zone, pfn, page, order))
+				add_suspect(r, w, SUSPECT_BLOCK, pfn, 1);
+			if (order >= 0 && order < MAX_ORDER &&
+			    mark_block(r, w, pfn, (unsigned int)order, 3, "allocated")) {
+				w->alloc_pages += 1UL << order;
 				continue;
 			}
-			if (page_ref_count(page) <= 0)
-				violation(r, "%s: allocated block 0x%lx has refcount %d", zone->name, pfn,
-					  page_ref_count(page));
-			if (PageHead(page)) {
-				if (compound_order(page) != order)
-					violation(r, "%s: compound 0x%lx has order %u, allocated as %u",
-						  zone->name, pfn, compound_order(page), order);
-				for (unsigned long i = 1; i < (1UL << order); i++)
-					if (compound_head(page + i) != page) {
-						violation(r, "%s: tail 0x%lx of compound 0x%lx has a wrong head",
-							  zone->name, pfn + i, pfn);
-						break;
-					}
-			}
-			if (mark_block(r, &w, pfn, order, 3, "allocated"))
-				alloc_pages += 1UL << order;
 		}
+		if (w->seen[pfn - w->start] || PageReserved(page))
+			continue;
+		lost++;
+		add_lost(r, w, pfn);
 	}
 
 	/* 5. counters */
 	{
 		unsigned long nrfp = zone_page_state_snapshot(zone, NR_FREE_PAGES);
 		unsigned long managed = zone_managed_pages(zone);
+		unsigned long sum = w->alloc_pages + w->free_pages + w->pcp_pages;
 
-		if (nrfp != free_pages)
-			violation(r, "%s: NR_FREE_PAGES is %lu but the free lists hold %lu pages",
-				  zone->name, nrfp, free_pages);
-		if (alloc_pages + free_pages + pcp_pages != managed)
+		if (nrfp != w->free_pages)
+			add_suspect(r, w, SUSPECT_NR_FREE, 0, 0);
+		/* every managed page is free, on a pcp list, allocated, or lost
+		 * (in flight, to be looked at again); anything else is broken now */
+		if (sum + lost != managed) {
 			violation(r, "%s: allocated %lu + free %lu + pcp %lu = %lu pages, managed is %lu",
-				  zone->name, alloc_pages, free_pages, pcp_pages,
-				  alloc_pages + free_pages + pcp_pages, managed);
+				  zone->name, w->alloc_pages, w->free_pages, w->pcp_pages, sum, managed);
+			drop_suspects(w, SUSPECT_LOST);
+		}
 	}
+}
 
-	spin_unlock(&zone->lock);
-	mmfs_pcp_unlock_all(zone);
-	free(w.seen);
+/* A free block covering @pfn (is_free_buddy_page of mm/page_alloc.c;
+ * zone->lock held). */
+static bool pfn_in_free_block(unsigned long pfn)
+{
+	for (unsigned int order = 0; order < MAX_ORDER; order++) {
+		unsigned long head = pfn & ~((1UL << order) - 1);
+		struct page *page;
+
+		if (!pfn_valid(head))
+			continue;
+		page = pfn_to_page(head);
+		if (PageBuddy(page) && READ_ONCE(page->private) >= order)
+			return true;
+	}
+	return false;
+}
+
+/* An allocated block covering @pfn. */
+static bool pfn_in_allocated_block(unsigned long pfn)
+{
+	for (unsigned int order = 0; order < MAX_ORDER; order++) {
+		unsigned long head = pfn & ~((1UL << order) - 1);
+		struct page_owner *po;
+
+		if (!pfn_valid(head))
+			continue;
+		po = get_page_owner(pfn_to_page(head));
+		if (po && READ_ONCE(po->order) >= (int)order)
+			return true;
+	}
+	return false;
+}
+
+/* seen[] for a second look: the pcp pages only (the pcp locks held) */
+static void mark_pcp_pages(struct zone_walk *w)
+{
+	unsigned long limit = w->span + 16;
+	int cpu;
+
+	memset(w->seen, 0, w->span);
+	for_each_possible_cpu(cpu) {
+		struct per_cpu_pages *pcp = &w->zone->per_cpu_pageset[cpu];
+
+		for (int i = 0; i < NR_PCP_LISTS; i++) {
+			unsigned int order = mmfs_pcp_pindex_to_order((unsigned int)i);
+			struct list_head *head = &pcp->lists[i], *pos;
+			unsigned long steps = 0;
+
+			for (pos = head->next; pos != head && ++steps <= limit; pos = pos->next) {
+				unsigned long pfn = page_to_pfn(list_entry(pos, struct page, lru));
+
+				for (unsigned long j = 0; j < (1UL << order); j++)
+					if (pfn + j >= w->start && pfn + j < w->start + w->span)
+						w->seen[pfn + j - w->start] = 2;
+			}
+		}
+	}
+}
+
+/* Look at a lost run again: narrow it to what is still lost. */
+static bool lost_settled(struct zone_walk *w, struct suspect *s)
+{
+	unsigned long pfn, first = 0, last = 0, left = 0;
+
+	for (pfn = s->pfn; pfn < s->pfn + s->nr; pfn++) {
+		if (w->seen[pfn - w->start] || pfn_in_free_block(pfn) || pfn_in_allocated_block(pfn))
+			continue;
+		if (!left++)
+			first = pfn;
+		last = pfn;
+	}
+	if (!left)
+		return true;
+	s->pfn = first;
+	s->nr = last - first + 1;
+	s->left = left;
+	return false;
+}
+
+/*
+ * Look at a zone's suspects again, every lock held; forget those that
+ * settled.  With @r, this is the last look: report those that did not.
+ */
+static void recheck_zone(struct report *r, struct zone_walk *w)
+{
+	struct zone *zone = w->zone;
+	bool lost_reported = false;
+	unsigned int i, n = 0;
+
+	if (!w->nr_suspects)
+		return;
+	mark_pcp_pages(w);
+	for (i = 0; i < w->nr_suspects; i++) {
+		struct suspect *s = &w->suspects[i];
+		struct page_owner *po;
+		unsigned long nrfp;
+		bool settled;
+
+		switch (s->kind) {
+		case SUSPECT_LOST:
+			settled = lost_settled(w, s);
+			if (settled)
+				break;
+			if (!lost_reported)	/* the first look's sums, once */
+				violation(r, "%s: allocated %lu + free %lu + pcp %lu = %lu pages, managed is %lu",
+					  zone->name, w->alloc_pages, w->free_pages, w->pcp_pages,
+					  w->alloc_pages + w->free_pages + w->pcp_pages,
+					  zone_managed_pages(zone));
+			lost_reported = true;
+			violation(r, "%s: %lu pages in 0x%lx-0x%lx are neither free, on a pcp list nor allocated",
+				  zone->name, s->left, s->pfn, s->pfn + s->nr - 1);
+			break;
+		case SUSPECT_BLOCK:
+			po = get_page_owner(pfn_to_page(s->pfn));
+			settled = !po || !check_allocated(r, zone, s->pfn, pfn_to_page(s->pfn),
+							  READ_ONCE(po->order));
+			break;
+		case SUSPECT_NR_FREE:
+		default:
+			nrfp = zone_page_state_snapshot(zone, NR_FREE_PAGES);
+			settled = nrfp == free_area_pages(zone);
+			if (!settled)
+				violation(r, "%s: NR_FREE_PAGES is %lu but the free lists hold %lu pages",
+					  zone->name, nrfp, free_area_pages(zone));
+			break;
+		}
+		if (!settled)
+			w->suspects[n++] = *s;
+	}
+	w->nr_suspects = n;
+}
+
+/* Every walked zone's pcp locks (in CPU order) then its zone->lock, zone
+ * after zone in for_each_populated_zone order; and back. */
+static void lock_zones(struct zone_walk *w, int nr)
+{
+	for (int i = 0; i < nr; i++) {
+		mmfs_pcp_lock_all(w[i].zone);
+		spin_lock(&w[i].zone->lock);
+	}
+}
+
+static void unlock_zones(struct zone_walk *w, int nr)
+{
+	for (int i = nr - 1; i >= 0; i--) {
+		spin_unlock(&w[i].zone->lock);
+		mmfs_pcp_unlock_all(w[i].zone);
+	}
+}
+
+static uint64_t validate_clock_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+/**
+ * mmfs_settle_wait - wait before looking again at a suspect
+ * @st: the looks so far (zeroed before the first)
+ *
+ * A yield first, then sleeps from VALIDATE_WAIT_MIN_US doubling up to
+ * VALIDATE_WAIT_MAX_US.  Context: no lock held that work in flight needs.
+ * Return: true to look again, false when VALIDATE_SETTLE_MS have passed
+ * since the first call: the coming look is the last one.
+ */
+bool mmfs_settle_wait(struct mmfs_settle *st)
+{
+	if (!st->round++) {
+		st->deadline = validate_clock_ns() + VALIDATE_SETTLE_MS * 1000000ull;
+		sched_yield();
+	} else {
+		unsigned long us = (unsigned long)VALIDATE_WAIT_MIN_US << min(st->round - 2, 16u);
+		struct timespec ts;
+
+		us = min(us, (unsigned long)VALIDATE_WAIT_MAX_US);
+		ts.tv_sec = 0;
+		ts.tv_nsec = (long)us * 1000;
+		nanosleep(&ts, NULL);
+	}
+	return validate_clock_ns() < st->deadline;
+}
+
+static bool any_suspects(const struct zone_walk *w, int nr)
+{
+	for (int i = 0; i < nr; i++)
+		if (w[i].nr_suspects)
+			return true;
+	return false;
+}
+
+/* Every zone at once: one consistent look, then the suspects until they
+ * settle or VALIDATE_SETTLE_MS pass. */
+static void validate_zones(struct report *r)
+{
+	struct zone_walk *w = calloc(MAX_NUMNODES * MAX_NR_ZONES, sizeof(*w));
+	struct mmfs_settle st = { 0, 0 };
+	struct zone *zone;
+	int nr = 0;
+
+	if (!w) {
+		violation(r, "validate: out of memory");
+		return;
+	}
+	for_each_populated_zone(zone) {
+		if (!zone->per_cpu_pageset || !zone->spanned_pages)
+			continue;
+		w[nr] = (struct zone_walk){ .zone = zone, .start = zone->zone_start_pfn,
+					    .span = zone->spanned_pages };
+		w[nr].seen = calloc(w[nr].span, 1);
+		if (!w[nr].seen) {
+			violation(r, "%s: validate: out of memory", zone->name);
+			continue;
+		}
+		nr++;
+	}
+	lock_zones(w, nr);
+	for (int i = 0; i < nr; i++)
+		validate_zone(r, &w[i]);
+	unlock_zones(w, nr);
+
+	while (any_suspects(w, nr)) {
+		bool last = !mmfs_settle_wait(&st);
+
+		lock_zones(w, nr);
+		for (int i = 0; i < nr; i++)
+			recheck_zone(last ? r : NULL, &w[i]);
+		unlock_zones(w, nr);
+		if (last)
+			break;
+	}
+	for (int i = 0; i < nr; i++) {
+		free(w[i].suspects);
+		free(w[i].seen);
+	}
+	free(w);
 }
 
 /**
@@ -365,19 +721,19 @@ static void validate_zone(struct report *r, struct zone *zone)
  * @report: set to a malloc'd list of violations, one per line (caller
  *          frees); may be NULL
  *
+ * Context: takes every zone's locks (see the top of this file), and may
+ * sleep up to VALIDATE_SETTLE_MS with none held while work in flight
+ * settles.
  * Return: the number of violations found.
  */
 int mm_validate(char **report)
 {
 	struct report r = { NULL, 0, 0, 0 };
-	struct zone *zone;
 	const struct mmfs_validator *vs[MAX_VALIDATORS];
 	int nv;
 
-	if (mmfs_booted) {
-		for_each_populated_zone(zone)
-			validate_zone(&r, zone);
-	}
+	if (mmfs_booted)
+		validate_zones(&r);
 	pthread_mutex_lock(&validators_lock);
 	nv = nr_validators;
 	memcpy(vs, validators, sizeof(vs[0]) * (size_t)nv);

@@ -38,6 +38,7 @@
  * no lock and announces itself in mm->gup_fast_active.
  */
 #include "pgtable_types.h"
+#include "internal.h"
 #include <stdlib.h>
 #include <string.h>
 
@@ -884,46 +885,87 @@ int pin_user_pages_fast(struct mm_struct *mm, unsigned long start, int nr_pages,
 
 /* ------------------------------------------------------------- validate */
 
+/* The counts of @pfn's page against its pins in the ledger; a mismatch is
+ * appended to the validate buffer (@buf NULL: only tested). */
+static bool pin_counts_ok(unsigned long pfn, char **buf, size_t *len, size_t *cap)
+{
+	int pins = atomic_load_explicit(&mmfs_pin_ledger[pfn], memory_order_relaxed);
+	struct page *page;
+
+	if (!pins)
+		return true;
+	if (pins < 0 || !pfn_valid(pfn)) {
+		if (buf)
+			mmfs_vappend(buf, len, cap, "gup pfn=0x%lx: %d pins on a bad pfn", pfn, pins);
+		return false;
+	}
+	page = pfn_to_page(pfn);
+	if (PageHead(page)) {
+		int pincount = compound_pincount(page), ref = page_ref_count(page);
+
+		if (pincount == pins && ref >= pins)
+			return true;
+		if (buf)
+			mmfs_vappend(buf, len, cap,
+				     "gup pfn=0x%lx: %d pins but compound_pincount %d refcount %d",
+				     pfn, pins, pincount, ref);
+		return false;
+	}
+	if (!PageTail(page) && page_ref_count(page) >= pins * GUP_PIN_COUNTING_BIAS)
+		return true;
+	if (buf)
+		mmfs_vappend(buf, len, cap, "gup pfn=0x%lx: %d pins but refcount %d%s",
+			     pfn, pins, page_ref_count(page), PageTail(page) ? " (tail page)" : "");
+	return false;
+}
+
 /**
  * mmfs_gup_check - every pin in the ledger against its page's counts.
  * @buf: @len: @cap: the validate report
  *
+ * Context: may sleep (mmfs_settle_wait) while a mismatch settles.
  * Return: violations.
  */
 int mmfs_gup_check(char **buf, size_t *len, size_t *cap)
 {
-	unsigned long pfn;
-	long total = 0;
+	struct mmfs_settle st = { 0, 0 };
+	unsigned long *suspects = NULL, pfn;
+	size_t nr = 0, max = 0, i, n;
 	int bad = 0;
 
 	if (!mmfs_pin_ledger)
 		return 0;
+	/* a pin raises the page's counts and then the ledger, an unpin lowers
+	 * them the other way round: a pfn whose counts disagree may be one in
+	 * flight, looked at again until they agree or the time is up */
 	for (pfn = 0; pfn < mmfs_ledger_pfns; pfn++) {
-		int pins = atomic_load_explicit(&mmfs_pin_ledger[pfn], memory_order_relaxed);
-		struct page *page;
+		if (!atomic_load_explicit(&mmfs_pin_ledger[pfn], memory_order_relaxed) ||
+		    pin_counts_ok(pfn, NULL, NULL, NULL))
+			continue;
+		if (nr == max) {
+			size_t m = max ? max * 2 : 16;
+			unsigned long *p = realloc(suspects, m * sizeof(*p));
 
-		if (!pins)
-			continue;
-		total += pins;
-		if (pins < 0 || !pfn_valid(pfn)) {
-			mmfs_vappend(buf, len, cap, "gup pfn=0x%lx: %d pins on a bad pfn", pfn, pins);
-			bad++;
-			continue;
-		}
-		page = pfn_to_page(pfn);
-		if (PageHead(page)) {
-			if (compound_pincount(page) != pins || page_ref_count(page) < pins) {
-				mmfs_vappend(buf, len, cap,
-					     "gup pfn=0x%lx: %d pins but compound_pincount %d refcount %d",
-					     pfn, pins, compound_pincount(page), page_ref_count(page));
-				bad++;
+			if (!p) {
+				bad += !pin_counts_ok(pfn, buf, len, cap);
+				continue;
 			}
-		} else if (PageTail(page) || page_ref_count(page) < pins * GUP_PIN_COUNTING_BIAS) {
-			mmfs_vappend(buf, len, cap, "gup pfn=0x%lx: %d pins but refcount %d%s",
-				     pfn, pins, page_ref_count(page), PageTail(page) ? " (tail page)" : "");
-			bad++;
+			suspects = p;
+			max = m;
 		}
+		suspects[nr++] = pfn;
 	}
-	(void)total;
+	while (nr) {
+		bool last = !mmfs_settle_wait(&st);
+
+		for (i = n = 0; i < nr; i++) {
+			if (pin_counts_ok(suspects[i], last ? buf : NULL, len, cap))
+				continue;
+			bad += last;
+			suspects[n++] = suspects[i];
+		}
+		nr = last ? 0 : n;
+	}
+	free(suspects);
 	return bad;
 }

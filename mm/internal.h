@@ -108,4 +108,16 @@ void mmfs_trace_reset(void);
 void mmfs_pcp_lock_all(struct zone *zone);
 void mmfs_pcp_unlock_all(struct zone *zone);
 
+/* ---- debug.c, for the validators ---- */
+/* A validator's second looks at what work in flight may explain (a count
+ * moved before its partner): zero it, then call mmfs_settle_wait() before
+ * each look, with no lock held that the work needs.  It yields, then
+ * sleeps longer each time; false once VALIDATE_SETTLE_MS have passed since
+ * the first call: that look is the last, report what is still broken. */
+struct mmfs_settle {
+	uint64_t deadline;		/* ns, CLOCK_MONOTONIC; 0 before the first wait */
+	unsigned int round;		/* waits so far */
+};
+bool mmfs_settle_wait(struct mmfs_settle *st);
+
 #endif /* MMFS_INTERNAL_H */
