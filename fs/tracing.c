@@ -6,8 +6,11 @@
  * trace_pipe blocks while the ring is empty.  A blocking read must never
  * block the session loop (single-threaded by default), so such a read is
  * queued and answered later by the trace worker thread, which waits on the
- * ring (mmfs_trace_read(block=true)) and feeds queued readers and pollers
- * from a small local buffer.  An interrupted read (signal) answers EINTR.
+ * ring (mmfs_trace_read_since) and feeds queued readers and pollers from a
+ * small local buffer.  An interrupted read (signal) answers EINTR.  A stop
+ * or an interrupt sets its flag under trace_lock, then wakes the ring; the
+ * worker takes the ring's wake generation under trace_lock before it
+ * waits, so neither is missed (the stop never waits for a trace event).
  *
  * Lock order: trace_lock, then the ring's lock inside mm/trace.c.
  */
@@ -102,6 +105,7 @@ static void *trace_worker(void *arg)
 
 	pthread_mutex_lock(&trace_lock);
 	while (!trace_stop) {
+		unsigned long gen;
 		long n;
 
 		if (!readers && !poller) {
@@ -111,8 +115,12 @@ static void *trace_worker(void *arg)
 		serve_readers();
 		if (!readers && !poller)
 			continue;
+		/* taken under trace_lock: a stop or an interrupt that comes
+		 * after this look sets its flag here first, then wakes the
+		 * ring, and the wait below cannot miss that */
+		gen = mmfs_trace_wake_gen();
 		pthread_mutex_unlock(&trace_lock);
-		n = mmfs_trace_read(chunk, sizeof(chunk), true);
+		n = mmfs_trace_read_since(chunk, sizeof(chunk), gen);
 		pthread_mutex_lock(&trace_lock);
 		if (n > 0)
 			tbuf_add(chunk, (size_t)n);

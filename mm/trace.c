@@ -132,6 +132,31 @@ void mmfs_trace_emit(enum kmem_event ev, const char *fmt, ...)
 	pthread_mutex_unlock(&trace_lock);
 }
 
+/* Whole lines into @buf, waiting while the ring is empty if @block until a
+ * mmfs_trace_wake() after generation @gen.  Caller holds trace_lock. */
+static long trace_read_locked(char *buf, size_t len, bool block, unsigned long gen)
+{
+	size_t n, last_nl = 0;
+
+	while (!ring_len) {
+		if (!block)
+			return 0;
+		if (wake_gen != gen)
+			return -EINTR;
+		pthread_cond_wait(&trace_cond, &trace_lock);
+	}
+	/* whole lines only (a line longer than len is cut at len) */
+	for (size_t i = 0; i < ring_len && i < len; i++)
+		if (ring[(ring_head + i) % TRACE_RING_SIZE] == '\n')
+			last_nl = i + 1;
+	n = last_nl ? last_nl : min(len, ring_len);
+	for (size_t i = 0; i < n; i++)
+		buf[i] = ring[(ring_head + i) % TRACE_RING_SIZE];
+	ring_head = (ring_head + n) % TRACE_RING_SIZE;
+	ring_len -= n;
+	return (long)n;
+}
+
 /**
  * mmfs_trace_read - consume whole lines from the ring (trace_pipe)
  * @buf: destination
@@ -143,39 +168,52 @@ void mmfs_trace_emit(enum kmem_event ev, const char *fmt, ...)
  */
 long mmfs_trace_read(char *buf, size_t len, bool block)
 {
-	unsigned long gen;
-	size_t n = 0;
+	long n;
 
 	if (!buf || !len)
 		return -EINVAL;
 	pthread_mutex_lock(&trace_lock);
-	gen = wake_gen;
-	while (!ring_len) {
-		if (!block) {
-			pthread_mutex_unlock(&trace_lock);
-			return 0;
-		}
-		pthread_cond_wait(&trace_cond, &trace_lock);
-		if (wake_gen != gen) {
-			pthread_mutex_unlock(&trace_lock);
-			return -EINTR;
-		}
-	}
-	/* whole lines only (a line longer than len is cut at len) */
-	{
-		size_t last_nl = 0;
-
-		for (size_t i = 0; i < ring_len && i < len; i++)
-			if (ring[(ring_head + i) % TRACE_RING_SIZE] == '\n')
-				last_nl = i + 1;
-		n = last_nl ? last_nl : min(len, ring_len);
-	}
-	for (size_t i = 0; i < n; i++)
-		buf[i] = ring[(ring_head + i) % TRACE_RING_SIZE];
-	ring_head = (ring_head + n) % TRACE_RING_SIZE;
-	ring_len -= n;
+	n = trace_read_locked(buf, len, block, wake_gen);
 	pthread_mutex_unlock(&trace_lock);
-	return (long)n;
+	return n;
+}
+
+/**
+ * mmfs_trace_wake_gen - the generation of mmfs_trace_wake() calls so far
+ *
+ * A waiter that must not miss a wake-up asked for after it decided to wait
+ * takes this while it still holds what the waker changes first (the
+ * waker's flag and lock), then waits with mmfs_trace_read_since().
+ */
+unsigned long mmfs_trace_wake_gen(void)
+{
+	unsigned long gen;
+
+	pthread_mutex_lock(&trace_lock);
+	gen = wake_gen;
+	pthread_mutex_unlock(&trace_lock);
+	return gen;
+}
+
+/**
+ * mmfs_trace_read_since - mmfs_trace_read(block) that a mmfs_trace_wake()
+ * after generation @gen interrupts, even one that came before this call
+ * @buf: destination
+ * @len: its size
+ * @gen: from mmfs_trace_wake_gen()
+ *
+ * Return: bytes copied, -EINTR if woken, -EINVAL for a bad buffer.
+ */
+long mmfs_trace_read_since(char *buf, size_t len, unsigned long gen)
+{
+	long n;
+
+	if (!buf || !len)
+		return -EINVAL;
+	pthread_mutex_lock(&trace_lock);
+	n = trace_read_locked(buf, len, true, gen);
+	pthread_mutex_unlock(&trace_lock);
+	return n;
 }
 
 void mmfs_trace_wake(void)

@@ -30,6 +30,11 @@ void mmfs_trace_emit(enum kmem_event ev, const char *fmt, ...) __attribute__((fo
  * Returns bytes, 0 at none (non-blocking), -EINTR if woken by mmfs_trace_wake. */
 long mmfs_trace_read(char *buf, size_t len, bool block);
 void mmfs_trace_wake(void);
+/* For a waiter that must see every wake-up asked for once it has decided
+ * to wait: take the generation under its own lock, then wait for lines or
+ * a mmfs_trace_wake() after that generation (-EINTR). */
+unsigned long mmfs_trace_wake_gen(void);
+long mmfs_trace_read_since(char *buf, size_t len, unsigned long gen);
 void mmfs_trace_set_enabled(enum kmem_event ev, bool on);
 bool mmfs_trace_is_enabled(enum kmem_event ev);
 
