@@ -146,15 +146,16 @@ def lookup_state(m, pfn):
 
 # ------------------------------------------------------------------ 1
 def test_freed_object_handle_is_stale_even_when_the_address_is_reused(mount_mmfs, agents):
-    m = mount_mmfs("allow_other,cpus=2,mem=128M")
+    # one simulated CPU: one cpu slab, whose LIFO freelist hands X to the
+    # next kmalloc-64 whichever session thread serves it
+    m = mount_mmfs("allow_other,cpus=1,mem=128M")
     a, b = agents(A, m.mnt), agents(B, m.mnt)
     x = a.ok("kmalloc size=64")["obj"]
     path = "caches/kmalloc-64/allocations/" + x
     assert a("open", "h", path, os.O_RDWR) == [0, ""]
     assert a("pwrite", "h", "secret-of-a", 0) == [0, 11]
     a.ok("kfree obj=" + x)
-    # B allocates until it is handed X again (the freelist is LIFO per CPU
-    # slab; the other CPU's slab may come first)
+    # B allocates until it is handed X again
     got = []
     for _ in range(2000):
         o = b.ok("kmalloc size=64")["obj"]
