@@ -24,6 +24,7 @@
 #define noinline	__attribute__((noinline))
 #define __cold		__attribute__((cold))
 #define __maybe_unused	__attribute__((unused))
+#define fallthrough	__attribute__((__fallthrough__))	/* a switch case goes on into the next */
 #define ____cacheline_aligned __attribute__((aligned(64)))
 #define L1_CACHE_BYTES	64
 

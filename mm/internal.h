@@ -91,8 +91,7 @@ bool zone_watermark_ok(struct zone *z, unsigned int order, unsigned long mark,
 int zone_batchsize(struct zone *zone);
 int zone_highsize(struct zone *zone, int batch, int cpu_online, int high_fraction);
 int find_suitable_fallback(struct free_area *area, unsigned int order, int migratetype,
-			   bool only_stealable, bool *can_steal);
-int move_freepages_block(struct zone *zone, struct page *page, int migratetype, int *num_movable);
+			   bool claimable);	/* 6.15+: -2 = too small to claim */
 struct page *find_buddy_page_pfn(struct page *page, unsigned long pfn, unsigned int order,
 				 unsigned long *buddy_pfn);
 void warn_alloc(gfp_t gfp_mask, const unsigned long *nodemask, const char *fmt, ...)

@@ -84,7 +84,8 @@ struct pglist_data;
 struct zone {
 	unsigned long _watermark[NR_WMARK];
 	unsigned long watermark_boost;
-	unsigned long nr_reserved_highatomic;
+	unsigned long nr_reserved_highatomic;	/* pages in HighAtomic pageblocks */
+	unsigned long nr_free_highatomic;	/* free pages on HighAtomic lists (6.10+) */
 	long lowmem_reserve[MAX_NR_ZONES];	/* protection */
 	int node;
 	struct pglist_data *zone_pgdat;

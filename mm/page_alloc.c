@@ -1,29 +1,42 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * page_alloc.c - the buddy page allocator (mm/page_alloc.c, 6.7-era shapes
+ * page_alloc.c - the buddy page allocator (mm/page_alloc.c of Linux 6.18,
  * on 6.1 order numbering: MAX_ORDER = 11 orders 0..10).
  *
  * Free memory lives in zone->free_area[order].free_list[migratetype]; the
- * head page of a free block is PageBuddy with its order in page->private.
- * An allocation takes the smallest block of the wanted migratetype
+ * head page of a free block is PageBuddy with its order in page->private,
+ * and it sits on the list of its pageblock's migratetype (6.10+).  An
+ * allocation takes the smallest block of the wanted migratetype
  * (__rmqueue_smallest) and splits it (expand); when the type has nothing,
- * __rmqueue_fallback steals from another type, the largest block first,
- * claiming the whole pageblock when enough of it is free or alike.  A free
- * merges with its buddy (pfn ^ (1 << order)) while the buddy is free at the
- * same order (__free_one_page).
+ * __rmqueue falls back (6.15+): __rmqueue_claim tries the other types'
+ * blocks from the largest order down and claims a whole pageblock when the
+ * request is big or unmovable enough and half of the block is free or
+ * alike; failing that, __rmqueue_steal takes the smallest fitting block and
+ * leaves its pageblock, and the halves split off it, to the other type.  A
+ * free merges with its buddy (pfn ^ (1 << order)) while the buddy is free
+ * at the same order (__free_one_page), the buddy's pageblock taking the
+ * freed block's type when two mergeable types meet.
  *
  * Orders 0..3 and pageblock_order go through per-cpu lists (struct
  * per_cpu_pages, one per zone per simulated CPU) refilled and drained in
- * batches under zone->lock (rmqueue_bulk, free_pcppages_bulk).
+ * batches under zone->lock (rmqueue_bulk, free_pcppages_bulk); a page on a
+ * pcp list carries no migratetype of its own, the drain asks its pageblock.
  *
- * Invariants (checked by mm_validate in debug.c):
+ * Invariants (mm_validate in debug.c checks them, but not yet the list's
+ * migratetype, the unreserve exception and the two 6.10+ counters):
  *   - a page is PageBuddy iff it heads a block on exactly one free list, of
  *     order page->private, and that list's free_area counts it in nr_free;
+ *   - that list is the one of the block's pageblock migratetype;
  *   - two buddies are never both free at the same order (they would merge),
  *     unless pageblock_order+ merging is refused between HIGHATOMIC/ISOLATE
- *     and other types;
- *   - NR_FREE_PAGES of a zone == pages on its free lists (pcp pages are
- *     "allocated" from the zone's point of view, as in the kernel);
+ *     and other types, or one of two free pageblocks changed type since
+ *     (unreserve_highatomic_pageblock moves free pages and merges nothing;
+ *     they merge when freed again);
+ *   - NR_FREE_PAGES of a zone == pages on its free lists outside isolated
+ *     pageblocks (pcp pages are "allocated" from the zone's point of view,
+ *     as in the kernel); nr_free_highatomic == pages on its HighAtomic
+ *     lists; NR_FREE_PAGES_BLOCKS == pages of its free blocks of
+ *     pageblock_order and up outside isolated pageblocks;
  *   - pcp->count == pages on the pcp's lists;
  *   - free pages have refcount 0 and _mapcount -1 (page_type buddy on heads).
  *
@@ -34,19 +47,21 @@
  * Checked entry points (mmfs_*) serialise on checked_lock, a leaf above
  * both.
  *
- * Kernel version: 6.7-era code (ALLOC_MIN_RESERVE/ALLOC_NON_BLOCK/
- * ALLOC_HIGHATOMIC, pcp high_min/high_max, free_count) on 6.1 order
- * numbering (MAX_ORDER = 11).
+ * Kernel version: 6.18 for the free lists and their accounting and the
+ * fallback; the highatomic reserve's limits and the slow path are 6.7's
+ * (ALLOC_MIN_RESERVE/ALLOC_NON_BLOCK/ALLOC_HIGHATOMIC); the pcp high/batch tuning (high_min/
+ * high_max, free_count, alloc_factor) is 6.7's, which 6.18 keeps but for
+ * the decay and the free_high threshold; all on 6.1 order numbering
+ * (MAX_ORDER = 11).
  *
  * MMFS: departures are marked "MMFS:" where they happen: no reclaim,
- * compaction or OOM killer (there is nothing to reclaim); kswapd is
- * emulated only by ending watermark boosts; the pcp high auto-tuning keeps
- * the 6.7 bounds but has no vmstat-refresh decay; the pcp fast paths count
+ * compaction or OOM killer (there is nothing to reclaim); no CMA; kswapd is emulated only by ending watermark boosts; the pcp
+ * high auto-tuning has no vmstat-refresh decay; the pcp fast paths count
  * their vm events in the pcp, where vmstat's readers sum them (pcp_count);
- * pageblock bits are found from the pfn (SPARSEMEM's
- * shape) whatever the memory model; order-0 requests without a nodemask
- * try the preferred zone first with the alloc_context in registers
- * (alloc_pages_first_zone), then take the full pass.
+ * pageblock bits are found from the pfn (SPARSEMEM's shape) whatever the
+ * memory model; order-0 requests without a nodemask try the preferred zone
+ * first with the alloc_context in registers (alloc_pages_first_zone), then
+ * take the full pass.
  */
 #include "internal.h"
 #include "page_owner.h"
@@ -456,10 +471,6 @@ static __always_inline void set_buddy_order(struct page *page, unsigned int orde
 	page->private = order;
 	__SetPageBuddy(page);
 }
-static __always_inline void set_pcppage_migratetype(struct page *page, int mt)
-{ page->index = (unsigned long)mt; }
-static __always_inline int get_pcppage_migratetype(const struct page *page)
-{ return (int)page->index; }
 static __always_inline bool is_migrate_highatomic(int mt) { return mt == MIGRATE_HIGHATOMIC; }
 static __always_inline bool is_migrate_isolate(int mt) { return mt == MIGRATE_ISOLATE; }
 static __always_inline bool migratetype_is_mergeable(int mt) { return mt < MIGRATE_PCPTYPES; }
@@ -503,49 +514,90 @@ struct page *find_buddy_page_pfn(struct page *page, unsigned long pfn,
 	return NULL;
 }
 
-static __always_inline void add_to_free_list(struct page *page, struct zone *zone,
-					     unsigned int order, int migratetype)
+/*
+ * account_freepages - the zone's counts of free pages outside the lists:
+ * NR_FREE_PAGES (isolated blocks are not counted, they are not for
+ * allocation) and nr_free_highatomic, the pages on HighAtomic lists that
+ * the watermark checks hold back from ordinary requests.  Every free list
+ * change below goes through here with the migratetype of the list, which is
+ * the pageblock's (6.10+).  Caller holds zone->lock.
+ * MMFS: no CMA, so no NR_FREE_CMA_PAGES.
+ */
+static __always_inline void account_freepages(struct zone *zone, int nr_pages, int migratetype)
 {
-	struct free_area *area = &zone->free_area[order];
+	lockdep_assert_held(&zone->lock);
 
-	list_add(&page->lru, &area->free_list[migratetype]);
-	store_relaxed(&area->nr_free, area->nr_free + 1);
+	if (is_migrate_isolate(migratetype))
+		return;
+	__mod_zone_page_state(zone, NR_FREE_PAGES, nr_pages);
+	if (is_migrate_highatomic(migratetype))
+		store_relaxed(&zone->nr_free_highatomic, zone->nr_free_highatomic + (long)nr_pages);
 }
 
-static __always_inline void add_to_free_list_tail(struct page *page, struct zone *zone,
-						  unsigned int order, int migratetype)
+/* Used for pages not on another list; NR_FREE_PAGES_BLOCKS counts the
+ * pages of free blocks of pageblock_order and more. */
+static __always_inline void __add_to_free_list(struct page *page, struct zone *zone,
+					       unsigned int order, int migratetype, bool tail)
 {
 	struct free_area *area = &zone->free_area[order];
+	int nr_pages = 1 << order;
 
-	list_add_tail(&page->lru, &area->free_list[migratetype]);
+	MM_WARN_ON(get_pageblock_migratetype(page) != migratetype);
+	if (tail)
+		list_add_tail(&page->lru, &area->free_list[migratetype]);
+	else
+		list_add(&page->lru, &area->free_list[migratetype]);
 	store_relaxed(&area->nr_free, area->nr_free + 1);
+	if (order >= pageblock_order && !is_migrate_isolate(migratetype))
+		__mod_zone_page_state(zone, NR_FREE_PAGES_BLOCKS, nr_pages);
 }
 
+/*
+ * Used for pages which are on another list: move them to the tail of the
+ * list, so the moved pages are not the next to be allocated.  The caller
+ * changes the pageblock's type after the move (which can fail).
+ */
 static __always_inline void move_to_free_list(struct page *page, struct zone *zone,
-					      unsigned int order, int migratetype)
+					      unsigned int order, int old_mt, int new_mt)
 {
 	struct free_area *area = &zone->free_area[order];
+	int nr_pages = 1 << order;
 
-	list_move_tail(&page->lru, &area->free_list[migratetype]);
+	MM_WARN_ON(get_pageblock_migratetype(page) != old_mt);
+	list_move_tail(&page->lru, &area->free_list[new_mt]);
+	account_freepages(zone, -nr_pages, old_mt);
+	account_freepages(zone, nr_pages, new_mt);
+	if (order >= pageblock_order && is_migrate_isolate(old_mt) != is_migrate_isolate(new_mt)) {
+		if (!is_migrate_isolate(old_mt))
+			nr_pages = -nr_pages;
+		__mod_zone_page_state(zone, NR_FREE_PAGES_BLOCKS, nr_pages);
+	}
 }
 
-static __always_inline void del_page_from_free_list(struct page *page, struct zone *zone,
-						    unsigned int order)
+static __always_inline void __del_page_from_free_list(struct page *page, struct zone *zone,
+						      unsigned int order, int migratetype)
 {
+	int nr_pages = 1 << order;
+
+	MM_WARN_ON(get_pageblock_migratetype(page) != migratetype);
 	list_del(&page->lru);
 	__ClearPageBuddy(page);
 	page->private = 0;
 	store_relaxed(&zone->free_area[order].nr_free, zone->free_area[order].nr_free - 1);
+	if (order >= pageblock_order && !is_migrate_isolate(migratetype))
+		__mod_zone_page_state(zone, NR_FREE_PAGES_BLOCKS, -nr_pages);
+}
+
+static __always_inline void del_page_from_free_list(struct page *page, struct zone *zone,
+						    unsigned int order, int migratetype)
+{
+	__del_page_from_free_list(page, zone, order, migratetype);
+	account_freepages(zone, -(1 << order), migratetype);
 }
 
 static __always_inline struct page *get_page_from_free_area(struct free_area *area, int migratetype)
 {
 	return list_first_entry_or_null(&area->free_list[migratetype], struct page, lru);
-}
-
-static __always_inline void __mod_zone_freepage_state(struct zone *zone, long nr_pages, int migratetype)
-{
-	__mod_zone_page_state(zone, NR_FREE_PAGES, nr_pages);
 }
 
 /*
@@ -566,9 +618,20 @@ static inline bool buddy_merge_likely(unsigned long pfn, unsigned long buddy_pfn
 	return find_buddy_page_pfn(higher_page, higher_page_pfn, order + 1, NULL) != NULL;
 }
 
+static void change_pageblock_range(struct page *pageblock_page, int start_order, int migratetype)
+{
+	int nr_pageblocks = 1 << (start_order - pageblock_order);
+
+	while (nr_pageblocks--) {
+		set_pageblock_migratetype(pageblock_page, migratetype);
+		pageblock_page += pageblock_nr_pages;
+	}
+}
+
 /*
  * __free_one_page - merge a freed block with its free buddies and put it on
- * the free list.  Caller holds zone->lock.
+ * the free list of @migratetype, its pageblock's type.  Caller holds
+ * zone->lock.
  */
 static inline void __free_one_page(struct page *page, unsigned long pfn, struct zone *zone,
 				   unsigned int order, int migratetype, fpi_t fpi_flags)
@@ -579,25 +642,32 @@ static inline void __free_one_page(struct page *page, unsigned long pfn, struct 
 	bool to_tail;
 
 	MM_BUG_ON(!zone_spans_pfn(zone, pfn));
+	MM_BUG_ON(migratetype == -1);
 	MM_BUG_ON_PAGE(pfn & ((1UL << order) - 1), page);
 
-	if (likely(!is_migrate_isolate(migratetype)))
-		__mod_zone_freepage_state(zone, 1L << order, migratetype);
+	account_freepages(zone, 1 << order, migratetype);
 
 	while (order < MAX_ORDER - 1) {
+		int buddy_mt = migratetype;
+
 		buddy = find_buddy_page_pfn(page, pfn, order, &buddy_pfn);
 		if (!buddy)
 			goto done_merging;
 		if (unlikely(order >= pageblock_order)) {
-			/* never merge a pageblock without fallbacks with a normal one */
-			int buddy_mt = get_pfnblock_migratetype(buddy, buddy_pfn);
-
+			/* never merge a pageblock without fallbacks with a
+			 * normal one: the isolate and highatomic counts would
+			 * go wrong */
+			buddy_mt = get_pfnblock_migratetype(buddy, buddy_pfn);
 			if (migratetype != buddy_mt &&
 			    (!migratetype_is_mergeable(migratetype) ||
 			     !migratetype_is_mergeable(buddy_mt)))
 				goto done_merging;
 		}
-		del_page_from_free_list(buddy, zone, order);
+		__del_page_from_free_list(buddy, zone, order, buddy_mt);
+		/* Match the buddy's type, so that expand() later puts the
+		 * halves on the right lists. */
+		if (unlikely(buddy_mt != migratetype))
+			change_pageblock_range(buddy, (int)order, migratetype);
 		combined_pfn = buddy_pfn & pfn;
 		page = page + ((long)combined_pfn - (long)pfn);
 		pfn = combined_pfn;
@@ -610,27 +680,38 @@ done_merging:
 		to_tail = true;
 	else
 		to_tail = buddy_merge_likely(pfn, buddy_pfn, page, order);
-	if (to_tail)
-		add_to_free_list_tail(page, zone, order, migratetype);
-	else
-		add_to_free_list(page, zone, order, migratetype);
+	__add_to_free_list(page, zone, order, migratetype, to_tail);
 }
 
 /*
  * expand - split a block of order @high down to order @low, giving the
- * upper halves back to the free lists.
+ * upper halves back to the @migratetype lists.  Returns the pages put back.
  */
-static inline void expand(struct zone *zone, struct page *page, int low, int high,
-			  int migratetype)
+static inline unsigned int expand(struct zone *zone, struct page *page, int low, int high,
+				  int migratetype)
 {
-	unsigned long size = 1UL << high;
+	unsigned int size = 1u << high;
+	unsigned int nr_added = 0;
 
 	while (high > low) {
 		high--;
 		size >>= 1;
-		add_to_free_list(&page[size], zone, (unsigned int)high, migratetype);
+		__add_to_free_list(&page[size], zone, (unsigned int)high, migratetype, false);
 		set_buddy_order(&page[size], (unsigned int)high);
+		nr_added += size;
 	}
+	return nr_added;
+}
+
+/* Take @page (of order @high) off its list and split off what @low leaves. */
+static __always_inline void page_del_and_expand(struct zone *zone, struct page *page, int low,
+						int high, int migratetype)
+{
+	int nr_pages = 1 << high;
+
+	__del_page_from_free_list(page, zone, (unsigned int)high, migratetype);
+	nr_pages -= (int)expand(zone, page, low, high, migratetype);
+	account_freepages(zone, -nr_pages, migratetype);
 }
 
 static __always_inline bool pcp_allowed_order(unsigned int order)
@@ -653,9 +734,7 @@ static __always_inline struct page *__rmqueue_smallest(struct zone *zone, unsign
 		page = get_page_from_free_area(area, migratetype);
 		if (!page)
 			continue;
-		del_page_from_free_list(page, zone, current_order);
-		expand(zone, page, (int)order, (int)current_order, migratetype);
-		set_pcppage_migratetype(page, migratetype);
+		page_del_and_expand(zone, page, (int)order, (int)current_order, migratetype);
 		trace_mm_page_alloc_zone_locked(page, order, migratetype,
 				pcp_allowed_order(order) && migratetype < MIGRATE_PCPTYPES);
 		return page;
@@ -666,97 +745,111 @@ static __always_inline struct page *__rmqueue_smallest(struct zone *zone, unsign
 /* ============================================== fallback and stealing */
 
 /*
- * move_freepages - move the free blocks in [start_pfn, end_pfn] to the
- * @migratetype lists.  Returns pages moved; counts pages that could be
- * migrated in *num_movable.
- *
- * MMFS: there is no LRU; an allocated block counts as movable when it was
- * allocated with __GFP_MOVABLE (page_owner's gfp), which is what PageLRU
- * would say for user memory.
+ * Move all free pages of a pageblock to @new_mt's lists.  The caller
+ * changes the block's type.
  */
-static int move_freepages(struct zone *zone, unsigned long start_pfn, unsigned long end_pfn,
-			  int migratetype, int *num_movable)
+static int __move_freepages_block(struct zone *zone, unsigned long start_pfn, int old_mt,
+				  int new_mt)
 {
+	unsigned long pfn, end_pfn;
 	struct page *page;
-	unsigned long pfn;
 	unsigned int order;
 	int pages_moved = 0;
 
-	for (pfn = start_pfn; pfn <= end_pfn;) {
+	MM_WARN_ON(start_pfn & (pageblock_nr_pages - 1));
+	end_pfn = pageblock_end_pfn(start_pfn);
+	for (pfn = start_pfn; pfn < end_pfn;) {
+		/* MMFS: the memmap has holes (no struct page) where the
+		 * kernel's has reserved pages; neither is ever PageBuddy */
 		if (!pfn_valid(pfn)) {
 			pfn++;
 			continue;
 		}
 		page = pfn_to_page(pfn);
 		if (!PageBuddy(page)) {
-			if (num_movable) {
-				struct page_owner *po = get_page_owner(page);
-
-				short o = po ? load_relaxed(&po->order) : -1;
-
-				/* racy, as PageLRU is: the block may be freed under us */
-				if (o >= 0 && o < MAX_ORDER && (load_relaxed(&po->gfp_mask) & __GFP_MOVABLE)) {
-					unsigned long n = 1UL << o;
-					unsigned long last = min(end_pfn, pfn + n - 1);
-
-					*num_movable += (int)(last - pfn + 1);
-					pfn = last + 1;
-					continue;
-				}
-			}
 			pfn++;
 			continue;
 		}
+		MM_BUG_ON_PAGE(page_zone(page) != zone, page);
 		order = buddy_order(page);
-		move_to_free_list(page, zone, order, migratetype);
+		move_to_free_list(page, zone, order, old_mt, new_mt);
 		pfn += 1UL << order;
 		pages_moved += 1 << order;
 	}
 	return pages_moved;
 }
 
-int move_freepages_block(struct zone *zone, struct page *page, int migratetype, int *num_movable)
-{
-	unsigned long start_pfn, end_pfn, pfn;
-
-	if (num_movable)
-		*num_movable = 0;
-	pfn = page_to_pfn(page);
-	start_pfn = pageblock_start_pfn(pfn);
-	end_pfn = pageblock_end_pfn(pfn) - 1;
-	/* Do not cross zone boundaries */
-	if (!zone_spans_pfn(zone, start_pfn))
-		start_pfn = pfn;
-	if (!zone_spans_pfn(zone, end_pfn))
-		return 0;
-	return move_freepages(zone, start_pfn, end_pfn, migratetype, num_movable);
-}
-
-static void change_pageblock_range(struct page *pageblock_page, int start_order, int migratetype)
-{
-	int nr_pageblocks = 1 << (start_order - pageblock_order);
-
-	while (nr_pageblocks--) {
-		set_pageblock_migratetype(pageblock_page, migratetype);
-		pageblock_page += pageblock_nr_pages;
-	}
-}
-
 /*
- * When we are falling back to another migratetype during allocation, try to
- * steal extra free pages from the same pageblocks to satisfy further
- * allocations, instead of polluting multiple pageblocks.
+ * prep_move_freepages_block - may the pageblock of @page change type, and
+ * how many of its pages are free (*@num_free) and movable (*@num_movable)?
+ * Refuses a block that straddles the zone's ends: the caller holds only
+ * this zone's lock.
+ *
+ * MMFS: there is no LRU; an allocated block counts as movable when it was
+ * allocated with __GFP_MOVABLE (page_owner's gfp), which is what PageLRU
+ * would say for user memory, and all its pages count (the kernel counts
+ * each LRU page).
  */
-static bool can_steal_fallback(unsigned int order, int start_mt)
+static bool prep_move_freepages_block(struct zone *zone, struct page *page,
+				      unsigned long *start_pfn, int *num_free, int *num_movable)
 {
-	if (order >= pageblock_order)
+	unsigned long pfn, start, end;
+
+	pfn = page_to_pfn(page);
+	start = pageblock_start_pfn(pfn);
+	end = pageblock_end_pfn(pfn);
+	if (!zone_spans_pfn(zone, start))
+		return false;
+	if (!zone_spans_pfn(zone, end - 1))
+		return false;
+	*start_pfn = start;
+	if (!num_free)
 		return true;
-	if (order >= pageblock_order / 2 ||
-	    start_mt == MIGRATE_RECLAIMABLE ||
-	    start_mt == MIGRATE_UNMOVABLE ||
-	    page_group_by_mobility_disabled)
-		return true;
-	return false;
+	*num_free = 0;
+	*num_movable = 0;
+	for (pfn = start; pfn < end;) {
+		struct page_owner *po;
+		short o;
+
+		if (!pfn_valid(pfn)) {
+			pfn++;
+			continue;
+		}
+		page = pfn_to_page(pfn);
+		if (PageBuddy(page)) {
+			int nr = 1 << buddy_order(page);
+
+			*num_free += nr;
+			pfn += (unsigned long)nr;
+			continue;
+		}
+		/* racy, as PageLRU is: the block may be freed under us */
+		po = get_page_owner(page);
+		o = po ? load_relaxed(&po->order) : -1;
+		if (o >= 0 && o < MAX_ORDER && (load_relaxed(&po->gfp_mask) & __GFP_MOVABLE)) {
+			unsigned long last = min(end - 1, pfn + (1UL << o) - 1);
+
+			*num_movable += (int)(last - pfn + 1);
+			pfn = last + 1;
+			continue;
+		}
+		pfn++;
+	}
+	return true;
+}
+
+/* Move the free pages of @page's pageblock to @new_mt and set the block's
+ * type; -1 if the block straddles the zone's ends, else the pages moved. */
+static int move_freepages_block(struct zone *zone, struct page *page, int old_mt, int new_mt)
+{
+	unsigned long start_pfn;
+	int res;
+
+	if (!prep_move_freepages_block(zone, page, &start_pfn, NULL, NULL))
+		return -1;
+	res = __move_freepages_block(zone, start_pfn, old_mt, new_mt);
+	set_pageblock_migratetype(pfn_to_page(start_pfn), new_mt);
+	return res;
 }
 
 static bool boost_watermark(struct zone *zone)
@@ -778,231 +871,249 @@ static bool boost_watermark(struct zone *zone)
 }
 
 /*
- * steal_suitable_fallback - take the block @page from a fallback list for
- * @start_type; claim its whole pageblock if enough of it is free or alike.
+ * should_try_claim_block - falling back to another migratetype, should the
+ * allocation try to claim the whole pageblock (rather than pollute several)?
  */
-static void steal_suitable_fallback(struct zone *zone, struct page *page, unsigned int alloc_flags,
-				    int start_type, bool whole_block)
+static bool should_try_claim_block(unsigned int order, int start_mt)
 {
-	unsigned int current_order = buddy_order(page);
-	int free_pages, movable_pages, alike_pages;
-	int old_block_type;
-
-	old_block_type = get_pageblock_migratetype(page);
-
-	if (is_migrate_highatomic(old_block_type))
-		goto single_page;
-
-	/* Take ownership for orders >= pageblock_order */
-	if (current_order >= pageblock_order) {
-		change_pageblock_range(page, (int)current_order, start_type);
-		goto single_page;
-	}
-
-	/* Boost watermarks so kswapd reclaims harder; see rmqueue(). */
-	if (boost_watermark(zone) && (alloc_flags & ALLOC_KSWAPD))
-		__atomic_fetch_or(&zone->flags, 1UL << ZONE_BOOSTED_WATERMARK, __ATOMIC_RELAXED);
-
-	if (!whole_block)
-		goto single_page;
-
-	free_pages = move_freepages_block(zone, page, start_type, &movable_pages);
-	if (!free_pages)
-		goto single_page;
-
-	if (start_type == MIGRATE_MOVABLE) {
-		alike_pages = movable_pages;
-	} else {
-		if (old_block_type == MIGRATE_MOVABLE)
-			alike_pages = (int)pageblock_nr_pages - (free_pages + movable_pages);
-		else
-			alike_pages = 0;
-	}
-	if (free_pages + alike_pages >= (1 << (pageblock_order - 1)) ||
-	    page_group_by_mobility_disabled)
-		set_pageblock_migratetype(page, start_type);
-	return;
-
-single_page:
-	move_to_free_list(page, zone, current_order, start_type);
+	/* a whole pageblock or more: the claim is certain */
+	if (order >= pageblock_order)
+		return true;
+	/* above this, the block likely has more free pages */
+	if (order >= pageblock_order / 2)
+		return true;
+	/* unmovable and reclaimable allocations would pollute a movable
+	 * block for good: claim it whatever the size */
+	if (start_mt == MIGRATE_RECLAIMABLE || start_mt == MIGRATE_UNMOVABLE)
+		return true;
+	if (page_group_by_mobility_disabled)
+		return true;
+	/* small movable allocations only borrow the pages closest in size
+	 * (compaction can move them later) */
+	return false;
 }
 
 /**
- * find_suitable_fallback - the fallback migratetype to take an @order block
- * from, or -1
- * @only_stealable: only return a type whose block may be stolen whole
- * @can_steal: set to whether the whole block may be claimed
+ * find_suitable_fallback - the migratetype to fall back to for an @order
+ * block from @area
+ * @area: free_area of that order
+ * @order: its order
+ * @migratetype: the type the allocation wants
+ * @claimable: only if the allocation would try to claim the whole block
+ *
+ * Return: the fallback type with a free block, -1 if none has one, or -2
+ * when @claimable and this order is too small to claim a block with.
  */
 int find_suitable_fallback(struct free_area *area, unsigned int order, int migratetype,
-			   bool only_stealable, bool *can_steal)
+			   bool claimable)
 {
-	int i, fallback_mt;
+	int i;
 
+	if (claimable && !should_try_claim_block(order, migratetype))
+		return -2;
 	if (area->nr_free == 0)
 		return -1;
-	*can_steal = false;
 	for (i = 0; i < MIGRATE_PCPTYPES - 1; i++) {
-		fallback_mt = fallbacks[migratetype][i];
-		if (free_area_empty(area, fallback_mt))
-			continue;
-		if (can_steal_fallback(order, migratetype))
-			*can_steal = true;
-		if (!only_stealable)
-			return fallback_mt;
-		if (*can_steal)
+		int fallback_mt = fallbacks[migratetype][i];
+
+		if (!free_area_empty(area, fallback_mt))
 			return fallback_mt;
 	}
 	return -1;
 }
 
 /*
- * reserve_highatomic_pageblock - keep the pageblock of a successful
- * high-order atomic allocation for such allocations (about 1% of a zone).
+ * try_to_claim_block - claim the pageblock of @page (an order @current_order
+ * block on @block_type's list) for @start_type, and allocate @order from
+ * it: always for orders >= pageblock_order, else when at least half of the
+ * block is free or alike.  NULL if the block stays as it is.
  */
-static void reserve_highatomic_pageblock(struct page *page, struct zone *zone)
+static struct page *try_to_claim_block(struct zone *zone, struct page *page, int current_order,
+				       int order, int start_type, int block_type,
+				       unsigned int alloc_flags)
 {
-	unsigned long max_managed;
-	int mt;
+	int free_pages, movable_pages, alike_pages;
+	unsigned long start_pfn;
 
-	max_managed = (zone_managed_pages(zone) / 100) + pageblock_nr_pages;
-	if (load_relaxed(&zone->nr_reserved_highatomic) >= max_managed)
-		return;
-	spin_lock(&zone->lock);
-	if (zone->nr_reserved_highatomic >= max_managed)
-		goto out_unlock;
-	mt = get_pageblock_migratetype(page);
-	if (migratetype_is_mergeable(mt)) {
-		store_relaxed(&zone->nr_reserved_highatomic, zone->nr_reserved_highatomic + pageblock_nr_pages);
-		set_pageblock_migratetype(page, MIGRATE_HIGHATOMIC);
-		move_freepages_block(zone, page, MIGRATE_HIGHATOMIC, NULL);
+	/* Take ownership for orders >= pageblock_order */
+	if (current_order >= pageblock_order) {
+		unsigned int nr_added;
+
+		del_page_from_free_list(page, zone, (unsigned int)current_order, block_type);
+		change_pageblock_range(page, current_order, start_type);
+		nr_added = expand(zone, page, order, current_order, start_type);
+		account_freepages(zone, (int)nr_added, start_type);
+		return page;
 	}
-out_unlock:
-	spin_unlock(&zone->lock);
+
+	/* Boost watermarks so that kswapd reclaims harder, against more
+	 * fallbacks; see rmqueue(). */
+	if (boost_watermark(zone) && (alloc_flags & ALLOC_KSWAPD))
+		__atomic_fetch_or(&zone->flags, 1UL << ZONE_BOOSTED_WATERMARK, __ATOMIC_RELAXED);
+
+	/* moving the whole block can fail at the zone's ends */
+	if (!prep_move_freepages_block(zone, page, &start_pfn, &free_pages, &movable_pages))
+		return NULL;
+
+	/*
+	 * The pages alike the allocation: for a movable one, the movable
+	 * pages; for the others, falling back to a movable block, every
+	 * page that is not movable; between unmovable and reclaimable blocks
+	 * none, their pages cannot be told apart.
+	 */
+	if (start_type == MIGRATE_MOVABLE) {
+		alike_pages = movable_pages;
+	} else if (block_type == MIGRATE_MOVABLE) {
+		alike_pages = (int)pageblock_nr_pages - (free_pages + movable_pages);
+	} else {
+		alike_pages = 0;
+	}
+	if (free_pages + alike_pages >= (1 << (pageblock_order - 1)) ||
+	    page_group_by_mobility_disabled) {
+		__move_freepages_block(zone, start_pfn, block_type, start_type);
+		set_pageblock_migratetype(pfn_to_page(start_pfn), start_type);
+		return __rmqueue_smallest(zone, (unsigned int)order, start_type);
+	}
+	return NULL;
 }
 
 /*
- * unreserve_highatomic_pageblock - give a highatomic pageblock back to
- * @ac->migratetype when an allocation is about to fail.  @force also takes
- * the last reserved block.  Returns true if free pages were moved.
+ * __rmqueue_claim - allocate from another migratetype by claiming a whole
+ * pageblock for @start_migratetype, trying the largest free block first (it
+ * roughly stands for the block with the most free pages).
+ *
+ * MMFS: PGALLOC_EXTFRAG, an event of ours, counts each fallback.
  */
-static bool unreserve_highatomic_pageblock(const struct alloc_context *ac, bool force)
-{
-	struct zoneref *z;
-	struct zone *zone;
-	struct page *page;
-	int order;
-	int ret;
-
-	for (z = ac->zonelist->_zonerefs; (zone = z->zone) != NULL; z++) {
-		if (z->zone_idx > (int)ac->highest_zoneidx)
-			continue;
-		if (ac->nodemask && !(*ac->nodemask & (1UL << zone->node)))
-			continue;
-		if (!force && zone->nr_reserved_highatomic <= pageblock_nr_pages)
-			continue;
-		spin_lock(&zone->lock);
-		for (order = 0; order < MAX_ORDER; order++) {
-			struct free_area *area = &zone->free_area[order];
-
-			page = get_page_from_free_area(area, MIGRATE_HIGHATOMIC);
-			if (!page)
-				continue;
-			if (is_migrate_highatomic(get_pageblock_migratetype(page))) {
-				store_relaxed(&zone->nr_reserved_highatomic, zone->nr_reserved_highatomic -
-					      min(pageblock_nr_pages, zone->nr_reserved_highatomic));
-			}
-			set_pageblock_migratetype(page, ac->migratetype);
-			ret = move_freepages_block(zone, page, ac->migratetype, NULL);
-			if (ret) {
-				spin_unlock(&zone->lock);
-				return true;
-			}
-		}
-		spin_unlock(&zone->lock);
-	}
-	return false;
-}
-
-/*
- * __rmqueue_fallback - steal a block from another migratetype: the largest
- * first (to reduce mixing), claiming its pageblock where allowed.  Returns
- * true if a block was moved to @start_migratetype's lists.
- */
-static noinline bool __rmqueue_fallback(struct zone *zone, int order, int start_migratetype,
-					unsigned int alloc_flags)
+static noinline struct page *__rmqueue_claim(struct zone *zone, int order, int start_migratetype,
+					     unsigned int alloc_flags)
 {
 	struct free_area *area;
 	int current_order;
 	int min_order = order;
 	struct page *page;
 	int fallback_mt;
-	bool can_steal;
 
-	/* Do not steal from another pageblock type below pageblock_order while
-	 * ALLOC_NOFRAGMENT: better to try other zones first. */
+	/* With ALLOC_NOFRAGMENT, take no fragment of another pageblock: the
+	 * zonelist is walked again without it if no zone has a block. */
 	if (order < pageblock_order && (alloc_flags & ALLOC_NOFRAGMENT))
 		min_order = pageblock_order;
 
 	for (current_order = MAX_ORDER - 1; current_order >= min_order; --current_order) {
 		area = &zone->free_area[current_order];
 		fallback_mt = find_suitable_fallback(area, (unsigned int)current_order,
-						     start_migratetype, false, &can_steal);
+						     start_migratetype, true);
+		/* no block in that order */
 		if (fallback_mt == -1)
 			continue;
-		/* Movable: steal the smallest block when it cannot claim the
-		 * pageblock, so unmovable blocks stay compact. */
-		if (!can_steal && start_migratetype == MIGRATE_MOVABLE && current_order > order)
-			goto find_smallest;
-		goto do_steal;
+		/* into orders too small to claim a block with */
+		if (fallback_mt == -2)
+			break;
+		page = get_page_from_free_area(area, fallback_mt);
+		page = try_to_claim_block(zone, page, current_order, order, start_migratetype,
+					  fallback_mt, alloc_flags);
+		if (page) {
+			count_vm_event(PGALLOC_EXTFRAG);
+			trace_mm_page_alloc_extfrag(page, order, current_order, start_migratetype,
+						    fallback_mt);
+			return page;
+		}
 	}
-	return false;
+	return NULL;
+}
 
-find_smallest:
+/*
+ * __rmqueue_steal - take the smallest fitting block of another migratetype,
+ * leaving its pageblock (and the halves split off it) to that type.
+ */
+static noinline struct page *__rmqueue_steal(struct zone *zone, int order, int start_migratetype)
+{
+	struct free_area *area;
+	int current_order;
+	struct page *page;
+	int fallback_mt;
+
 	for (current_order = order; current_order < MAX_ORDER; current_order++) {
 		area = &zone->free_area[current_order];
 		fallback_mt = find_suitable_fallback(area, (unsigned int)current_order,
-						     start_migratetype, false, &can_steal);
-		if (fallback_mt != -1)
-			break;
+						     start_migratetype, false);
+		if (fallback_mt == -1)
+			continue;
+		page = get_page_from_free_area(area, fallback_mt);
+		page_del_and_expand(zone, page, order, current_order, fallback_mt);
+		count_vm_event(PGALLOC_EXTFRAG);
+		trace_mm_page_alloc_extfrag(page, order, current_order, start_migratetype,
+					    fallback_mt);
+		return page;
 	}
-	MM_BUG_ON(current_order >= MAX_ORDER);
-
-do_steal:
-	page = get_page_from_free_area(area, fallback_mt);
-	steal_suitable_fallback(zone, page, alloc_flags, start_migratetype, can_steal);
-	count_vm_event(PGALLOC_EXTFRAG);
-	trace_mm_page_alloc_extfrag(page, order, current_order, start_migratetype, fallback_mt);
-	return true;
+	return NULL;
 }
 
-/* Take one block from the buddy lists; caller holds zone->lock. */
+/* How far __rmqueue got: rmqueue_bulk starts the next call there. */
+enum rmqueue_mode {
+	RMQUEUE_NORMAL,
+	RMQUEUE_CMA,		/* MMFS: no CMA; never set */
+	RMQUEUE_CLAIM,
+	RMQUEUE_STEAL,
+};
+
+/*
+ * __rmqueue - take one block from the buddy lists: the wanted type's own,
+ * then the fallbacks, claiming a block before stealing from one.  Under
+ * zone->lock nothing else changes the lists, so *@mode remembers where the
+ * last call found pages and the next starts there.
+ */
 static __always_inline struct page *__rmqueue(struct zone *zone, unsigned int order,
-					      int migratetype, unsigned int alloc_flags)
+					      int migratetype, unsigned int alloc_flags,
+					      enum rmqueue_mode *mode)
 {
 	struct page *page;
 
-retry:
-	page = __rmqueue_smallest(zone, order, migratetype);
-	if (unlikely(!page) && __rmqueue_fallback(zone, (int)order, migratetype, alloc_flags))
-		goto retry;
-	return page;
+	switch (*mode) {
+	case RMQUEUE_NORMAL:
+		page = __rmqueue_smallest(zone, order, migratetype);
+		if (page)
+			return page;
+		fallthrough;
+	case RMQUEUE_CMA:
+		fallthrough;
+	case RMQUEUE_CLAIM:
+		page = __rmqueue_claim(zone, (int)order, migratetype, alloc_flags);
+		if (page) {
+			/* the wanted lists are filled again: back to normal */
+			*mode = RMQUEUE_NORMAL;
+			return page;
+		}
+		fallthrough;
+	case RMQUEUE_STEAL:
+		if (!(alloc_flags & ALLOC_NOFRAGMENT)) {
+			page = __rmqueue_steal(zone, (int)order, migratetype);
+			if (page) {
+				*mode = RMQUEUE_STEAL;
+				return page;
+			}
+		}
+	}
+	return NULL;
 }
 
-/* Take @count blocks of @order for a pcp list; returns how many. */
+/* Take @count blocks of @order for a pcp list, in one hold of zone->lock;
+ * returns how many. */
 static int rmqueue_bulk(struct zone *zone, unsigned int order, unsigned long count,
 			struct list_head *list, int migratetype, unsigned int alloc_flags)
 {
+	enum rmqueue_mode rmqm = RMQUEUE_NORMAL;
 	unsigned long i;
 
 	spin_lock(&zone->lock);
 	for (i = 0; i < count; ++i) {
-		struct page *page = __rmqueue(zone, order, migratetype, alloc_flags);
+		struct page *page = __rmqueue(zone, order, migratetype, alloc_flags, &rmqm);
 
 		if (unlikely(page == NULL))
 			break;
+		/* split-off halves come back in pfn order; the tail keeps
+		 * the list in that order */
 		list_add_tail(&page->lru, list);
 	}
-	__mod_zone_page_state(zone, NR_FREE_PAGES, -(long)(i << order));
 	spin_unlock(&zone->lock);
 	return (int)i;
 }
@@ -1100,14 +1211,17 @@ static void free_pcppages_bulk(struct zone *zone, int count, struct per_cpu_page
 		order = pindex_to_order((unsigned int)pindex);
 		nr_pages = 1 << order;
 		do {
+			unsigned long pfn;
 			int mt;
 
 			page = list_last_entry(list, struct page, lru);
-			mt = get_pcppage_migratetype(page);
+			pfn = page_to_pfn(page);
+			/* the block's type now, whatever list it sat on */
+			mt = get_pfnblock_migratetype(page, pfn);
 			list_del(&page->lru);
 			count -= nr_pages;
 			pcp->count -= nr_pages;
-			__free_one_page(page, page_to_pfn(page), zone, order, mt, FPI_NONE);
+			__free_one_page(page, pfn, zone, order, mt, FPI_NONE);
 			trace_mm_page_pcpu_drain(page, order, mt);
 		} while (count > 0 && !list_empty(list));
 	}
@@ -1245,9 +1359,12 @@ static noinline struct page *rmqueue_buddy(struct zone *preferred_zone, struct z
 	if (alloc_flags & ALLOC_HIGHATOMIC)
 		page = __rmqueue_smallest(zone, order, MIGRATE_HIGHATOMIC);
 	if (!page) {
-		page = __rmqueue(zone, order, migratetype, alloc_flags);
+		enum rmqueue_mode rmqm = RMQUEUE_NORMAL;
+
+		page = __rmqueue(zone, order, migratetype, alloc_flags, &rmqm);
 		/* Failing now is worse than failing a future high-order atomic
-		 * allocation: let order-0 atomic requests use the reserve. */
+		 * allocation: let OOM handling and order-0 atomic requests use
+		 * the reserve. */
 		if (!page && (alloc_flags & (ALLOC_OOM | ALLOC_NON_BLOCK)))
 			page = __rmqueue_smallest(zone, order, MIGRATE_HIGHATOMIC);
 		if (!page) {
@@ -1255,7 +1372,6 @@ static noinline struct page *rmqueue_buddy(struct zone *preferred_zone, struct z
 			return NULL;
 		}
 	}
-	__mod_zone_freepage_state(zone, -(1L << order), get_pcppage_migratetype(page));
 	spin_unlock(&zone->lock);
 	__count_vm_events((enum vm_event_item)(PGALLOC_DMA + page_zonenum(page)), 1L << order);
 	zone_statistics(preferred_zone, zone);
@@ -1296,6 +1412,102 @@ static __always_inline struct page *rmqueue(struct zone *preferred_zone, struct 
 out:
 	rmqueue_boost_wakeup(zone, alloc_flags);
 	return page;
+}
+
+/* ============================================================ highatomic */
+
+/*
+ * reserve_highatomic_pageblock - keep the pageblock(s) of a successful
+ * high-order atomic allocation for such allocations (about 1% of a zone).
+ */
+static void reserve_highatomic_pageblock(struct page *page, int order, struct zone *zone)
+{
+	unsigned long max_managed;
+	int mt;
+
+	/* racy, but harmless: the limit is checked again under the lock */
+	max_managed = (zone_managed_pages(zone) / 100) + pageblock_nr_pages;
+	if (load_relaxed(&zone->nr_reserved_highatomic) >= max_managed)
+		return;
+	spin_lock(&zone->lock);
+	if (zone->nr_reserved_highatomic >= max_managed)
+		goto out_unlock;
+	mt = get_pageblock_migratetype(page);
+	/* Only reserve normal pageblocks (those that merge with others) */
+	if (!migratetype_is_mergeable(mt))
+		goto out_unlock;
+	if (order < pageblock_order) {
+		if (move_freepages_block(zone, page, mt, MIGRATE_HIGHATOMIC) == -1)
+			goto out_unlock;
+		store_relaxed(&zone->nr_reserved_highatomic,
+			      zone->nr_reserved_highatomic + pageblock_nr_pages);
+	} else {
+		change_pageblock_range(page, order, MIGRATE_HIGHATOMIC);
+		store_relaxed(&zone->nr_reserved_highatomic,
+			      zone->nr_reserved_highatomic + (1UL << order));
+	}
+out_unlock:
+	spin_unlock(&zone->lock);
+}
+
+/*
+ * unreserve_highatomic_pageblock - give a highatomic pageblock back to
+ * @ac->migratetype when an allocation is about to fail.  Without @force the
+ * last reserved pageblock of each zone stays.  Returns true if free pages
+ * were moved.
+ */
+static bool unreserve_highatomic_pageblock(const struct alloc_context *ac, bool force)
+{
+	struct zoneref *z;
+	struct zone *zone;
+	struct page *page;
+	int order;
+	int ret;
+
+	for (z = ac->zonelist->_zonerefs; (zone = z->zone) != NULL; z++) {
+		if (z->zone_idx > (int)ac->highest_zoneidx)
+			continue;
+		if (ac->nodemask && !(*ac->nodemask & (1UL << zone->node)))
+			continue;
+		/* keep one pageblock unless the pressure is really high */
+		if (!force && load_relaxed(&zone->nr_reserved_highatomic) <= pageblock_nr_pages)
+			continue;
+		spin_lock(&zone->lock);
+		for (order = 0; order < MAX_ORDER; order++) {
+			struct free_area *area = &zone->free_area[order];
+			unsigned long size;
+
+			page = get_page_from_free_area(area, MIGRATE_HIGHATOMIC);
+			if (!page)
+				continue;
+			size = max(pageblock_nr_pages, 1UL << order);
+			/* never expected; the kernel warns once and clamps */
+			if (WARN_ON_ONCE(size > zone->nr_reserved_highatomic))
+				size = zone->nr_reserved_highatomic;
+			store_relaxed(&zone->nr_reserved_highatomic, zone->nr_reserved_highatomic - size);
+			/* To ac->migratetype, not by the claiming rules: the
+			 * caller needs the pages now, and a block always given
+			 * to one type would leave more that never free whole. */
+			if (order < pageblock_order) {
+				ret = move_freepages_block(zone, page, MIGRATE_HIGHATOMIC,
+							   ac->migratetype);
+			} else {
+				move_to_free_list(page, zone, (unsigned int)order, MIGRATE_HIGHATOMIC,
+						  ac->migratetype);
+				change_pageblock_range(page, order, ac->migratetype);
+				ret = 1;
+			}
+			/* the reserve succeeded, so the zone's ends are no
+			 * obstacle now */
+			WARN_ON_ONCE(ret == -1);
+			if (ret > 0) {
+				spin_unlock(&zone->lock);
+				return true;
+			}
+		}
+		spin_unlock(&zone->lock);
+	}
+	return false;
 }
 
 /* ============================================================ watermarks */
@@ -1590,35 +1802,50 @@ static __always_inline bool free_pages_prepare(struct page *page, unsigned int o
 	return free_pages_prepare_pfn(page, page_to_pfn(page), order, fpi_flags, true);
 }
 
-static void free_one_page(struct zone *zone, struct page *page, unsigned long pfn,
-			  unsigned int order, int migratetype, fpi_t fpi_flags)
+/* Free a block of more than one pageblock one pageblock at a time, each
+ * with its own type (the caller took it off the lists, if it was on them). */
+static void split_large_buddy(struct zone *zone, struct page *page, unsigned long pfn, int order,
+			      fpi_t fpi)
 {
-	spin_lock(&zone->lock);
-	__free_one_page(page, pfn, zone, order, migratetype, fpi_flags);
-	spin_unlock(&zone->lock);
+	unsigned long end = pfn + (1UL << order);
+
+	MM_WARN_ON(pfn & ((1UL << order) - 1));
+	MM_WARN_ON(PageBuddy(page));
+	if (order > pageblock_order)
+		order = pageblock_order;
+	do {
+		int mt = get_pfnblock_migratetype(page, pfn);
+
+		__free_one_page(page, pfn, zone, (unsigned int)order, mt, fpi);
+		pfn += 1UL << order;
+		if (pfn == end)
+			break;
+		page = pfn_to_page(pfn);
+	} while (1);
 }
 
-/* free_unref_page's way to the buddy lists (an isolated block, a busy pcp) */
-static noinline void free_one_page_pgfree(struct zone *zone, struct page *page, unsigned long pfn,
-					  unsigned int order, int migratetype)
+/*
+ * free_one_page - give a block straight to the buddy lists.  Out of line:
+ * free_unref_page's order-0 instance only tail-calls it (an isolated
+ * block, a busy pcp).
+ * MMFS: no FPI_TRYLOCK, so no list of frees deferred past a busy lock.
+ */
+static noinline void free_one_page(struct zone *zone, struct page *page, unsigned long pfn,
+				   unsigned int order, fpi_t fpi_flags)
 {
-	free_one_page(zone, page, pfn, order, migratetype, FPI_NONE);
+	spin_lock(&zone->lock);
+	split_large_buddy(zone, page, pfn, (int)order, fpi_flags);
+	spin_unlock(&zone->lock);
 	__count_vm_events(PGFREE, 1L << order);
 }
 
 static noinline void __free_pages_ok(struct page *page, unsigned int order, fpi_t fpi_flags)
 {
-	int migratetype;
 	unsigned long pfn = page_to_pfn(page);
 	struct zone *zone = page_zone(page);
 
-	if (!free_pages_prepare(page, order, fpi_flags))
-		return;
-	migratetype = get_pfnblock_migratetype(page, pfn);
-	spin_lock(&zone->lock);
-	__free_one_page(page, pfn, zone, order, migratetype, fpi_flags);
-	spin_unlock(&zone->lock);
-	__count_vm_events(PGFREE, 1L << order);
+	if (free_pages_prepare(page, order, fpi_flags))
+		free_one_page(zone, page, pfn, order, fpi_flags);
 }
 
 /* How many pages to give back past high (grows with consecutive frees). */
@@ -1736,7 +1963,7 @@ static __always_inline void free_unref_page_on(struct page *page, unsigned long 
 
 	if (unlikely(migratetype >= MIGRATE_PCPTYPES)) {
 		if (unlikely(is_migrate_isolate(migratetype))) {
-			free_one_page_pgfree(zone, page, pfn, order, migratetype);
+			free_one_page(zone, page, pfn, order, FPI_NONE);
 			return;
 		}
 		pcpmigratetype = MIGRATE_MOVABLE;
@@ -1745,7 +1972,7 @@ static __always_inline void free_unref_page_on(struct page *page, unsigned long 
 	if (likely(pcp))
 		free_unref_page_commit(zone, pcp, page, pcpmigratetype, order);
 	else
-		free_one_page_pgfree(zone, page, pfn, order, migratetype);
+		free_one_page(zone, page, pfn, order, FPI_NONE);
 }
 
 /* the same, on a CPU rseq does not give (sched_getcpu's, folded) */
@@ -1764,7 +1991,6 @@ static __always_inline void __free_unref_page(struct page *page, unsigned int or
 	if (!free_pages_prepare_pfn(page, pfn, order, FPI_NONE, hooks))
 		return;
 	migratetype = get_pfnblock_migratetype(page, pfn);
-	set_pcppage_migratetype(page, migratetype);
 	cpu = rseq_cpu_id();
 	if (unlikely(cpu >= nr_cpu_ids)) {
 		free_unref_page_anycpu(page, pfn, order, migratetype);
@@ -1968,8 +2194,10 @@ retry:
 			       (unsigned int)alloc_flags, ac->migratetype);
 		if (page) {
 			prep_new_page(page, order, gfp_mask, (unsigned int)alloc_flags);
-			if (unlikely(alloc_flags & ALLOC_HIGHATOMIC) && order)
-				reserve_highatomic_pageblock(page, zone);
+			/* a high-order atomic allocation: should its pageblock
+			 * be kept for more of them? */
+			if (unlikely(alloc_flags & ALLOC_HIGHATOMIC))
+				reserve_highatomic_pageblock(page, (int)order, zone);
 			return page;
 		}
 	}
@@ -2139,14 +2367,15 @@ static void show_free_areas(void)
 		for_each_online_cpu(c)
 			free_pcp += (unsigned long)pcp_count_report(zone, (unsigned int)c);
 		printk("Node %d %s free:%lukB boost:%lukB min:%lukB low:%lukB high:%lukB"
-		       " reserved_highatomic:%luKB active_anon:0kB inactive_anon:0kB"
-		       " active_file:0kB inactive_file:0kB unevictable:0kB writepending:0kB"
-		       " present:%lukB managed:%lukB mlocked:0kB bounce:0kB free_pcp:%lukB"
-		       " local_pcp:%ukB free_cma:0kB",
+		       " reserved_highatomic:%luKB free_highatomic:%luKB active_anon:0kB"
+		       " inactive_anon:0kB active_file:0kB inactive_file:0kB unevictable:0kB"
+		       " writepending:0kB zspages:0kB present:%lukB managed:%lukB mlocked:0kB"
+		       " bounce:0kB free_pcp:%lukB local_pcp:%ukB free_cma:0kB",
 		       zone->node, zone->name, K(zone_page_state(zone, NR_FREE_PAGES)),
 		       K(zone->watermark_boost), K(min_wmark_pages(zone)),
 		       K(low_wmark_pages(zone)), K(high_wmark_pages(zone)),
-		       K(zone->nr_reserved_highatomic), K(zone->present_pages),
+		       K(load_relaxed(&zone->nr_reserved_highatomic)),
+		       K(load_relaxed(&zone->nr_free_highatomic)), K(zone->present_pages),
 		       K(zone_managed_pages(zone)), K(free_pcp),
 		       (unsigned int)K(pcp_count_report(zone, (unsigned int)cpu)));
 		{
@@ -2762,6 +2991,7 @@ void zone_init_free_lists(struct zone *zone)
 	}
 	spin_lock_init(&zone->lock);
 	zone->nr_reserved_highatomic = 0;
+	zone->nr_free_highatomic = 0;
 	zone->watermark_boost = 0;
 	zone->flags = 0;
 	gfp_zone_table_ready = false;

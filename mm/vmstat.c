@@ -50,6 +50,7 @@ static int nr_stat_nodes;
 
 const char * const zone_stat_names[NR_VM_ZONE_STAT_ITEMS] = {
 	"nr_free_pages",
+	"nr_free_pages_blocks",
 	"nr_zone_inactive_anon",
 	"nr_zone_active_anon",
 	"nr_zone_inactive_file",

@@ -9,6 +9,7 @@
 
 enum zone_stat_item {
 	NR_FREE_PAGES,
+	NR_FREE_PAGES_BLOCKS,		/* free pages in blocks of pageblock_order and up */
 	NR_ZONE_LRU_BASE,
 	NR_ZONE_INACTIVE_ANON = NR_ZONE_LRU_BASE,
 	NR_ZONE_ACTIVE_ANON,

@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * test_page_alloc.c - the buddy allocator: exact free-list counts after
- * known sequences (split, merge, fallback stealing, NOFRAGMENT, the
- * highatomic reserve), watermark / lowmem_reserve / batch / high values
- * against the kernel formulas (kernel-formats §7, its worked example
- * included), pcp refill and drain, bad input to every checked entry point,
+ * known sequences (split, merge, 6.15+ fallback claiming and stealing,
+ * NOFRAGMENT, the highatomic reserve, nr_free_pages_blocks),
+ * watermark / lowmem_reserve / batch / high values against the kernel formulas (kernel-formats §7, its worked
+ * example included), pcp refill and drain, bad input to every checked entry point,
  * init_on_alloc / init_on_free / __GFP_ZERO, compound pages and refcounts,
  * fail_page_alloc, warn_alloc, tracepoints, lookup, validate, sysctls.
  *
@@ -236,6 +236,243 @@ static void test_fallback_steal(void **state)
 		print_snap_diff(&expect, &after);
 		fail_msg("free after steal");
 	}
+	assert_true(unit_validate_ok());
+}
+
+/*
+ * A fragmented DMA zone built by hand: every page allocated (movable), a
+ * few pageblocks retyped while nothing in them is free, then chosen pages
+ * freed.  GFP_DMA requests see DMA alone and never ALLOC_NOFRAGMENT, so
+ * __rmqueue's choice shows in the per-type counts pagetypeinfo prints.
+ */
+struct dma_world {
+	struct zone *z;
+	struct page **held;		/* by pfn - zone_start_pfn, NULL = not ours */
+	unsigned long span;
+};
+
+#define DMA_ALL	(GFP_DMA | __GFP_MOVABLE | __GFP_MEMALLOC | __GFP_NOWARN)
+
+static void dma_fill(struct dma_world *w)
+{
+	struct page *p;
+
+	boot("mem=64M,cpus=2");
+	drain_all_pages(NULL);
+	w->z = zone_of(0, ZONE_DMA);
+	w->span = w->z->spanned_pages;
+	w->held = calloc(w->span, sizeof(*w->held));
+	assert_non_null(w->held);
+	while ((p = alloc_pages(DMA_ALL, 0))) {
+		assert_ptr_equal(page_zone(p), w->z);
+		w->held[page_to_pfn(p) - w->z->zone_start_pfn] = p;
+	}
+	/* a 16M zone's pcp batch is 1 (zone_batchsize): a request below
+	 * PAGE_ALLOC_COSTLY_ORDER refills one block, one __rmqueue */
+	assert_int_equal(w->z->per_cpu_pageset[0].batch, 1);
+}
+
+/* give back [pfn, pfn + nr) (every page ours), then let them merge */
+static void dma_free(struct dma_world *w, unsigned long pfn, unsigned long nr)
+{
+	for (unsigned long i = 0; i < nr; i++) {
+		unsigned long idx = pfn + i - w->z->zone_start_pfn;
+
+		assert_non_null(w->held[idx]);
+		__free_pages(w->held[idx], 0);
+		w->held[idx] = NULL;
+	}
+	drain_all_pages(NULL);
+}
+
+/* retype a pageblock none of whose pages is free */
+static void dma_retype(struct dma_world *w, unsigned long pfn, int mt)
+{
+	for (unsigned long i = 0; i < pageblock_nr_pages; i++)
+		assert_non_null(w->held[pfn + i - w->z->zone_start_pfn]);
+	set_pageblock_migratetype(pfn_to_page(pfn), mt);
+}
+
+static void dma_release(struct dma_world *w)
+{
+	for (unsigned long i = 0; i < w->span; i++)
+		if (w->held[i])
+			__free_pages(w->held[i], 0);
+	free(w->held);
+	drain_all_pages(NULL);
+}
+
+static void expect_extfrag(int order, int fallback_order, int mt, int fallback_mt, int owner)
+{
+	char buf[4096], want[160];
+	long n = mmfs_trace_read(buf, sizeof(buf) - 1, false);
+
+	assert_true(n > 0);
+	buf[n] = '\0';
+	snprintf(want, sizeof(want), "alloc_order=%d fallback_order=%d pageblock_order=9 "
+		 "alloc_migratetype=%d fallback_migratetype=%d fragmenting=1 change_ownership=%d",
+		 order, fallback_order, mt, fallback_mt, owner);
+	if (!strstr(buf, want))
+		fail_msg("extfrag trace: %s (want %s)", buf, want);
+}
+
+/*
+ * Steal (6.15+): a movable order-1 request too small to claim a block takes
+ * the smallest fallback block, an Unmovable order 2, and its other half
+ * stays on the Unmovable lists (6.7 moved the block to Movable first, so
+ * the half landed there).
+ */
+static void test_fallback_steal_smallest(void **state)
+{
+	struct dma_world w;
+	struct fl_snap before, after, expect;
+	struct page *page;
+
+	(void)state;
+	dma_fill(&w);
+	dma_retype(&w, 0x200, MIGRATE_UNMOVABLE);
+	dma_free(&w, 0x200, 4);			/* Unmovable order 2 at 0x200 */
+	dma_free(&w, 0x208, 8);			/* Unmovable order 3 at 0x208 */
+	snap(w.z, &before);
+	memset(&expect, 0, sizeof(expect));
+	expect.nr[2][MIGRATE_UNMOVABLE] = expect.nr_free[2] = 1;
+	expect.nr[3][MIGRATE_UNMOVABLE] = expect.nr_free[3] = 1;
+	expect.free_pages = 12;
+	if (!snap_equal(&expect, &before)) {
+		print_snap_diff(&expect, &before);
+		fail_msg("the built DMA zone");
+	}
+
+	mmfs_trace_set_enabled(EV_MM_PAGE_ALLOC_EXTFRAG, true);
+	page = alloc_pages(DMA_ALL, 1);
+	mmfs_trace_set_enabled(EV_MM_PAGE_ALLOC_EXTFRAG, false);
+	assert_non_null(page);
+	assert_int_equal(page_to_pfn(page), 0x200);
+	snap(w.z, &after);
+	memset(&expect, 0, sizeof(expect));
+	expect.nr[1][MIGRATE_UNMOVABLE] = expect.nr_free[1] = 1;	/* 0x202 */
+	expect.nr[3][MIGRATE_UNMOVABLE] = expect.nr_free[3] = 1;
+	expect.free_pages = 10;
+	if (!snap_equal(&expect, &after)) {
+		print_snap_diff(&expect, &after);
+		fail_msg("steal left unexpected free lists");
+	}
+	assert_int_equal(get_pageblock_migratetype(page), MIGRATE_UNMOVABLE);
+	expect_extfrag(1, 2, MIGRATE_MOVABLE, MIGRATE_UNMOVABLE, 0);
+	assert_true(unit_validate_ok());
+
+	/* freed, it goes back to its block's type: Unmovable */
+	__free_pages(page, 1);
+	drain_all_pages(NULL);
+	snap(w.z, &after);
+	if (!snap_equal(&before, &after)) {
+		print_snap_diff(&before, &after);
+		fail_msg("free after steal");
+	}
+	dma_release(&w);
+	assert_true(unit_validate_ok());
+}
+
+/*
+ * Claim (6.15+): an unmovable request tries the fallback blocks from the
+ * largest order down.  The Movable order 7 at 0x600 is a quarter of its
+ * pageblock, not enough to claim it, so the block stays Movable and
+ * untouched (6.7 moved its free pages to Unmovable anyway and split them
+ * there); the four Movable order 6 blocks of 0x400's pageblock are half of
+ * it: that pageblock becomes Unmovable and the request is served from it.
+ */
+static void test_fallback_claim_largest(void **state)
+{
+	struct dma_world w;
+	struct fl_snap after, expect;
+	struct page *page;
+	int unmov = 0, mov = 0;
+
+	(void)state;
+	dma_fill(&w);
+	dma_free(&w, 0x600, 128);		/* Movable order 7 */
+	for (unsigned long pfn = 0x400; pfn < 0x600; pfn += 0x80)
+		dma_free(&w, pfn, 64);		/* Movable order 6 x 4, unmergeable */
+	unmov = count_pageblocks(w.z, MIGRATE_UNMOVABLE);
+	mov = count_pageblocks(w.z, MIGRATE_MOVABLE);
+
+	mmfs_trace_set_enabled(EV_MM_PAGE_ALLOC_EXTFRAG, true);
+	page = alloc_pages(GFP_DMA | __GFP_MEMALLOC | __GFP_NOWARN, 4);
+	mmfs_trace_set_enabled(EV_MM_PAGE_ALLOC_EXTFRAG, false);
+	assert_non_null(page);
+	assert_int_equal(page_to_pfn(page), 0x400);
+	snap(w.z, &after);
+	memset(&expect, 0, sizeof(expect));
+	expect.nr[4][MIGRATE_UNMOVABLE] = expect.nr_free[4] = 1;	/* 0x410 */
+	expect.nr[5][MIGRATE_UNMOVABLE] = expect.nr_free[5] = 1;	/* 0x420 */
+	expect.nr[6][MIGRATE_UNMOVABLE] = expect.nr_free[6] = 3;
+	expect.nr[7][MIGRATE_MOVABLE] = expect.nr_free[7] = 1;	/* 0x600 */
+	expect.free_pages = 128 + 256 - 16;
+	if (!snap_equal(&expect, &after)) {
+		print_snap_diff(&expect, &after);
+		fail_msg("claim left unexpected free lists");
+	}
+	assert_int_equal(get_pageblock_migratetype(page), MIGRATE_UNMOVABLE);
+	assert_int_equal(get_pageblock_migratetype(pfn_to_page(0x600)), MIGRATE_MOVABLE);
+	assert_int_equal(count_pageblocks(w.z, MIGRATE_UNMOVABLE), unmov + 1);
+	assert_int_equal(count_pageblocks(w.z, MIGRATE_MOVABLE), mov - 1);
+	expect_extfrag(4, 6, MIGRATE_UNMOVABLE, MIGRATE_MOVABLE, 1);
+	/* each claim attempt below pageblock_order boosted the watermark */
+	if (!MMFS_TSAN)
+		assert_int_equal(w.z->watermark_boost, pageblock_nr_pages);
+	assert_true(unit_validate_ok());
+	__free_pages(page, 4);
+	dma_release(&w);
+	assert_true(unit_validate_ok());
+}
+
+/* NR_FREE_PAGES_BLOCKS (6.15+): the pages of free blocks of pageblock_order
+ * and more, per zone (zoneinfo) and summed (vmstat), as the lists hold them. */
+static void check_free_pages_blocks(void)
+{
+	unsigned long sum = 0;
+	struct zone *z;
+
+	fold_vm_stats();
+	for_each_populated_zone(z) {
+		struct fl_snap s;
+		unsigned long n = 0;
+
+		snap(z, &s);
+		for (int o = pageblock_order; o < MAX_ORDER; o++)
+			for (int mt = 0; mt < MIGRATE_TYPES; mt++)
+				if (mt != MIGRATE_ISOLATE)
+					n += s.nr[o][mt] << o;
+		assert_int_equal(zone_page_state(z, NR_FREE_PAGES_BLOCKS), n);
+		sum += n;
+	}
+	assert_int_equal(global_zone_page_state(NR_FREE_PAGES_BLOCKS), sum);
+}
+
+static void test_nr_free_pages_blocks(void **state)
+{
+	struct page *p[4];
+
+	(void)state;
+	boot("mem=64M,cpus=2");
+	assert_int_equal(NR_FREE_PAGES_BLOCKS, NR_FREE_PAGES + 1);
+	assert_string_equal(zone_stat_names[NR_FREE_PAGES_BLOCKS], "nr_free_pages_blocks");
+	drain_all_pages(NULL);
+	check_free_pages_blocks();
+	p[0] = alloc_pages(GFP_KERNEL, MAX_ORDER - 1);	/* an order 10 goes */
+	p[1] = alloc_pages(GFP_HIGHUSER_MOVABLE, pageblock_order);
+	p[2] = alloc_pages(GFP_KERNEL, 0);		/* splits a block down */
+	p[3] = alloc_pages(GFP_KERNEL | __GFP_RECLAIMABLE, 3);	/* claims one */
+	for (int i = 0; i < 4; i++)
+		assert_non_null(p[i]);
+	drain_all_pages(NULL);
+	check_free_pages_blocks();
+	__free_pages(p[0], MAX_ORDER - 1);
+	__free_pages(p[1], pageblock_order);
+	__free_pages(p[2], 0);
+	__free_pages(p[3], 3);
+	drain_all_pages(NULL);
+	check_free_pages_blocks();
 	assert_true(unit_validate_ok());
 }
 
@@ -1777,6 +2014,9 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_teardown(test_split_and_merge, unit_teardown),
 		cmocka_unit_test_teardown(test_fallback_steal, unit_teardown),
+		cmocka_unit_test_teardown(test_fallback_steal_smallest, unit_teardown),
+		cmocka_unit_test_teardown(test_fallback_claim_largest, unit_teardown),
+		cmocka_unit_test_teardown(test_nr_free_pages_blocks, unit_teardown),
 		cmocka_unit_test_teardown(test_nofragment, unit_teardown),
 		cmocka_unit_test_teardown(test_highatomic_reserve, unit_teardown),
 		cmocka_unit_test_teardown(test_formulas_sizes, unit_teardown),
