@@ -47,9 +47,9 @@
  * Checked entry points (mmfs_*) serialise on checked_lock, a leaf above
  * both.
  *
- * Kernel version: 6.18 for the free lists and their accounting and the
- * fallback; the highatomic reserve's limits and the slow path are 6.7's
- * (ALLOC_MIN_RESERVE/ALLOC_NON_BLOCK/ALLOC_HIGHATOMIC); the pcp high/batch tuning (high_min/
+ * Kernel version: 6.18 for the free lists and their accounting, the
+ * fallback and the highatomic reserve (gfp_to_alloc_flags included); the
+ * rest of the slow path is 6.7's; the pcp high/batch tuning (high_min/
  * high_max, free_count, alloc_factor) is 6.7's, which 6.18 keeps but for
  * the decay and the free_high threshold; all on 6.1 order numbering
  * (MAX_ORDER = 11).
@@ -1418,7 +1418,9 @@ out:
 
 /*
  * reserve_highatomic_pageblock - keep the pageblock(s) of a successful
- * high-order atomic allocation for such allocations (about 1% of a zone).
+ * high-order atomic allocation for such allocations: at least one
+ * pageblock, at most about 1% of the zone; nothing where 1% of the zone is
+ * less than a pageblock (6.18).
  */
 static void reserve_highatomic_pageblock(struct page *page, int order, struct zone *zone)
 {
@@ -1426,7 +1428,9 @@ static void reserve_highatomic_pageblock(struct page *page, int order, struct zo
 	int mt;
 
 	/* racy, but harmless: the limit is checked again under the lock */
-	max_managed = (zone_managed_pages(zone) / 100) + pageblock_nr_pages;
+	if ((zone_managed_pages(zone) / 100) < pageblock_nr_pages)
+		return;
+	max_managed = ALIGN((zone_managed_pages(zone) / 100), pageblock_nr_pages);
 	if (load_relaxed(&zone->nr_reserved_highatomic) >= max_managed)
 		return;
 	spin_lock(&zone->lock);
@@ -1517,9 +1521,10 @@ static __always_inline long __zone_watermark_unusable_free(const struct zone *z,
 {
 	long unusable_free = (1L << order) - 1;
 
-	/* Without rights to the reserves, the highatomic blocks are not ours. */
+	/* Without rights to the reserves, the free highatomic pages are not
+	 * ours (6.10+: the free ones, not the whole reserve). */
 	if (likely(!(alloc_flags & ALLOC_RESERVES)))
-		unusable_free += (long)load_relaxed(&z->nr_reserved_highatomic);
+		unusable_free += (long)load_relaxed(&z->nr_free_highatomic);
 	return unusable_free;
 }
 
@@ -2302,12 +2307,17 @@ static unsigned int gfp_to_alloc_flags(gfp_t gfp_mask, unsigned int order)
 	if (!(gfp_mask & __GFP_DIRECT_RECLAIM)) {
 		if (!(gfp_mask & __GFP_NOMEMALLOC)) {
 			alloc_flags |= ALLOC_NON_BLOCK;
-			if (order > 0)
+			/* the highatomic reserve is for __GFP_HIGH requests
+			 * (GFP_ATOMIC), not every non-blocking one (6.18) */
+			if (order > 0 && (alloc_flags & ALLOC_MIN_RESERVE))
 				alloc_flags |= ALLOC_HIGHATOMIC;
 		}
 		if (alloc_flags & ALLOC_MIN_RESERVE)
 			alloc_flags &= ~ALLOC_CPUSET;
 	}
+	/* MMFS: no realtime tasks (the kernel gives them ALLOC_MIN_RESERVE),
+	 * no CMA (gfp_to_alloc_flags_cma) and no vm.defrag_mode (which would
+	 * add ALLOC_NOFRAGMENT) */
 	return alloc_flags;
 }
 

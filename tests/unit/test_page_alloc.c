@@ -2,7 +2,7 @@
 /*
  * test_page_alloc.c - the buddy allocator: exact free-list counts after
  * known sequences (split, merge, 6.15+ fallback claiming and stealing,
- * NOFRAGMENT, the highatomic reserve, nr_free_pages_blocks),
+ * NOFRAGMENT, the 6.18 highatomic reserve, nr_free_pages_blocks),
  * watermark / lowmem_reserve / batch / high values against the kernel formulas (kernel-formats §7, its worked
  * example included), pcp refill and drain, bad input to every checked entry point,
  * init_on_alloc / init_on_free / __GFP_ZERO, compound pages and refcounts,
@@ -552,30 +552,61 @@ static void test_nofragment(void **state)
 
 /* --------------------------------------------------- highatomic */
 
-static void test_highatomic_reserve(void **state)
+/* Every zone's min watermark past 1.2 x the free pages of @z: GFP_KERNEL
+ * fails everywhere, GFP_ATOMIC (min - 1/2 - 1/8) still succeeds. */
+static void set_min_above_free(struct zone *z, unsigned long num, unsigned long den)
 {
-	struct zone *z;
-	struct page *page;
 	unsigned long free_n, lowmem = 0, pages_min;
 
-	(void)state;
-	boot("mem=64M,cpus=2");
 	drain_all_pages(NULL);
 	fold_vm_stats();
-	z = zone_of(0, ZONE_NORMAL);
 	free_n = zone_page_state(z, NR_FREE_PAGES);
 	for (int t = 0; t <= ZONE_NORMAL; t++)
 		lowmem += zone_managed_pages(zone_of(0, (enum zone_type)t));
-	/* Normal's min = 1.2 x its free pages: GFP_KERNEL fails everywhere,
-	 * GFP_ATOMIC (min - 1/2 - 1/8) still succeeds */
-	pages_min = free_n * 12 / 10 * lowmem / zone_managed_pages(z) + 1;
+	pages_min = free_n * num / den * lowmem / zone_managed_pages(z) + 1;
 	assert_int_equal(mmfs_set_min_free_kbytes((long)(pages_min * 4)), 0);
-	assert_true(min_wmark_pages(z) > free_n);
+}
+
+/* the free pages on HighAtomic lists, counted on the lists */
+static unsigned long highatomic_free_listed(struct zone *z)
+{
+	struct fl_snap s;
+	unsigned long n = 0;
+
+	snap(z, &s);
+	for (int o = 0; o < MAX_ORDER; o++)
+		n += s.nr[o][MIGRATE_HIGHATOMIC] << o;
+	return n;
+}
+
+/*
+ * 1G: Normal's 1% (1269 pages) is above a pageblock, so a high-order
+ * GFP_ATOMIC allocation below the min watermark reserves its pageblock, up
+ * to ALIGN(1%, pageblock) = 1536 pages (three pageblocks; 6.7's limit was
+ * 1% + one pageblock, four).  Ordinary requests see the free HighAtomic
+ * pages (nr_free_highatomic), not the reserved total, as used; a failing
+ * request gives the reserve back.
+ */
+static void test_highatomic_reserve(void **state)
+{
+	struct zone *z;
+	struct page *page, **held;
+	unsigned long max_reserve, nfree;
+	int nh = 0;
+
+	(void)state;
+	boot("mem=1G,cpus=2");
+	z = zone_of(0, ZONE_NORMAL);
+	max_reserve = ALIGN(zone_managed_pages(z) / 100, pageblock_nr_pages);
+	assert_int_equal(max_reserve, 3 * pageblock_nr_pages);
+	set_min_above_free(z, 12, 10);
+	assert_true(min_wmark_pages(z) > zone_page_state(z, NR_FREE_PAGES));
 
 	page = alloc_pages(GFP_KERNEL, 1);
 	assert_null(page);
 	assert_true(unit_log_has("page allocation failure: order:1, mode:0xcc0(GFP_KERNEL), nodemask=(null)"));
 	assert_true(unit_log_has("Node 0 Normal free:"));
+	assert_true(unit_log_has(" reserved_highatomic:0KB free_highatomic:0KB "));
 	assert_true(unit_log_has("Node 0 Normal: "));
 	assert_true(unit_log_has("lowmem_reserve[]:"));
 	assert_int_equal(z->nr_reserved_highatomic, 0);
@@ -587,41 +618,129 @@ static void test_highatomic_reserve(void **state)
 	assert_int_equal(z->nr_reserved_highatomic, pageblock_nr_pages);
 	assert_int_equal(get_pageblock_migratetype(page), MIGRATE_HIGHATOMIC);
 	assert_int_equal(count_pageblocks(z, MIGRATE_HIGHATOMIC), 1);
-	/* a second one does not reserve more than 1% + 1 pageblock */
-	{
-		struct page *p2 = alloc_pages(GFP_ATOMIC, 1);
+	assert_int_equal(z->nr_free_highatomic, highatomic_free_listed(z));
 
-		assert_non_null(p2);
-		/* the kernel's limit: reserve while below 1% + one pageblock */
-		assert_true(z->nr_reserved_highatomic <= zone_managed_pages(z) / 100 + 2 * pageblock_nr_pages - 1);
-		__free_pages(p2, 1);
+	/* more of them, from block after block: three pageblocks, no more */
+	held = calloc(1024, sizeof(*held));
+	assert_non_null(held);
+	held[nh++] = page;
+	while (nh < 400) {
+		held[nh] = alloc_pages(GFP_ATOMIC | __GFP_NOWARN, 3);
+		assert_non_null(held[nh]);
+		assert_true(z->nr_reserved_highatomic <= max_reserve);
+		nh++;
 	}
-	/* ordinary requests may not use the reserve: they see it as used */
-	__free_pages(page, 1);
+	assert_int_equal(z->nr_reserved_highatomic, max_reserve);
+	assert_int_equal(count_pageblocks(z, MIGRATE_HIGHATOMIC), 3);
 	drain_all_pages(NULL);
+	nfree = highatomic_free_listed(z);
+	assert_int_equal(z->nr_free_highatomic, nfree);
+	/* some of the reserve is allocated: only the free part is held back */
+	assert_true(nfree < max_reserve);
+	{
+		long free_pages = (long)zone_page_state(z, NR_FREE_PAGES);
+		unsigned long mark = (unsigned long)free_pages - nfree - 1;
+
+		assert_true(__zone_watermark_ok(z, 0, mark, ZONE_NORMAL, 0, free_pages));
+		assert_false(__zone_watermark_ok(z, 0, mark + 1, ZONE_NORMAL, 0, free_pages));
+		/* a __GFP_HIGH request may use the reserve */
+		assert_true(__zone_watermark_ok(z, 0, mark + 1, ZONE_NORMAL, ALLOC_MIN_RESERVE,
+						free_pages));
+	}
+	for (int i = 1; i < nh; i++)
+		__free_pages(held[i], 3);
+	__free_pages(held[0], 1);
+	nh = 0;
+	drain_all_pages(NULL);
+	assert_int_equal(z->nr_free_highatomic, highatomic_free_listed(z));
 	assert_true(unit_validate_ok());
+
 	/* a failing request gives the reserve back (unreserve) */
 	assert_int_equal(mmfs_set_min_free_kbytes(128), 0);
-	{
-		struct page *held[64];
-		int nh = 0;
+	while (nh < 1024 && (held[nh] = alloc_pages(GFP_KERNEL | __GFP_NOWARN, MAX_ORDER - 1)))
+		nh++;
+	assert_true(nh < 1024);
+	assert_int_equal(z->nr_reserved_highatomic, max_reserve);
+	/* GFP_KERNEL with retries unreserves before failing: every
+	 * HighAtomic block with free pages goes to Unmovable */
+	page = alloc_pages(GFP_KERNEL | __GFP_RETRY_MAYFAIL | __GFP_NOWARN, MAX_ORDER - 1);
+	if (page)
+		held[nh++] = page;
+	assert_true(z->nr_reserved_highatomic < max_reserve);
+	assert_int_equal(z->nr_reserved_highatomic,
+			 (unsigned long)count_pageblocks(z, MIGRATE_HIGHATOMIC) * pageblock_nr_pages);
+	assert_int_equal(highatomic_free_listed(z), 0);
+	assert_int_equal(z->nr_free_highatomic, 0);
+	for (int i = 0; i < nh; i++)
+		__free_pages(held[i], MAX_ORDER - 1);
+	free(held);
+	drain_all_pages(NULL);
+	assert_int_equal(z->nr_free_highatomic, 0);
+	/* No validate here: a pageblock given back whole lies unmerged beside
+	 * its free buddy pageblock (the kernel's unreserve moves free pages
+	 * and merges nothing; they merge when freed again), which debug.c's
+	 * validate takes for a missed merge. */
+}
 
-		while (nh < 64 && (held[nh] = alloc_pages(GFP_KERNEL | __GFP_NOWARN, MAX_ORDER - 1)))
+/* The default machine (256M): 1% of every zone is below a pageblock, so
+ * nothing is ever reserved, however many GFP_ATOMIC allocations of every
+ * order come below the min watermark (6.7 reserved a Normal block). */
+static void test_highatomic_default_machine(void **state)
+{
+	struct page *held[64];
+	struct zone *z;
+	int nh = 0;
+
+	(void)state;
+	boot("");
+	for_each_populated_zone(z)
+		assert_true(zone_managed_pages(z) / 100 < pageblock_nr_pages);
+	set_min_above_free(zone_of(0, ZONE_NORMAL), 12, 10);
+	for (unsigned int order = 1; order <= PAGE_ALLOC_COSTLY_ORDER + 2; order++)
+		for (int k = 0; k < 8; k++) {
+			held[nh] = alloc_pages(GFP_ATOMIC, order);
+			assert_non_null(held[nh]);
 			nh++;
-		unsigned long r0 = z->nr_reserved_highatomic;
-
-		assert_true(r0 >= pageblock_nr_pages);
-		/* GFP_KERNEL with retries unreserves before failing */
-		page = alloc_pages(GFP_KERNEL | __GFP_RETRY_MAYFAIL | __GFP_NOWARN, MAX_ORDER - 1);
-		if (page)
-			held[nh++] = page;
-		/* a reserved block went back to ordinary use */
-		assert_true(z->nr_reserved_highatomic < r0);
-		assert_int_equal(z->nr_reserved_highatomic,
-				 (unsigned long)count_pageblocks(z, MIGRATE_HIGHATOMIC) * pageblock_nr_pages);
-		for (int i = 0; i < nh; i++)
-			__free_pages(held[i], MAX_ORDER - 1);
+		}
+	for_each_populated_zone(z) {
+		assert_int_equal(z->nr_reserved_highatomic, 0);
+		assert_int_equal(count_pageblocks(z, MIGRATE_HIGHATOMIC), 0);
 	}
+	for (int i = 0; i < nh; i++)
+		__free_pages(held[i], (unsigned int)(1 + i / 8));
+	assert_true(unit_validate_ok());
+}
+
+/* GFP_NOWAIT is not __GFP_HIGH: a high-order one between min and low takes
+ * the slow path without ALLOC_HIGHATOMIC and reserves nothing; GFP_ATOMIC
+ * in the same place does. */
+static void test_highatomic_not_for_nowait(void **state)
+{
+	struct page *page;
+	struct zone *z;
+
+	(void)state;
+	boot("mem=1G,cpus=2");
+	z = zone_of(0, ZONE_NORMAL);
+	set_min_above_free(z, 9, 10);
+	assert_true(min_wmark_pages(z) < zone_page_state(z, NR_FREE_PAGES));
+	assert_true(low_wmark_pages(z) > zone_page_state(z, NR_FREE_PAGES));
+
+	page = alloc_pages(GFP_NOWAIT, 2);
+	assert_non_null(page);
+	assert_ptr_equal(page_zone(page), z);
+	for_each_populated_zone(z) {
+		assert_int_equal(z->nr_reserved_highatomic, 0);
+		assert_int_equal(count_pageblocks(z, MIGRATE_HIGHATOMIC), 0);
+	}
+	__free_pages(page, 2);
+
+	z = zone_of(0, ZONE_NORMAL);
+	page = alloc_pages(GFP_ATOMIC, 2);
+	assert_non_null(page);
+	assert_int_equal(z->nr_reserved_highatomic, pageblock_nr_pages);
+	assert_int_equal(get_pageblock_migratetype(page), MIGRATE_HIGHATOMIC);
+	__free_pages(page, 2);
 	drain_all_pages(NULL);
 	assert_true(unit_validate_ok());
 }
@@ -2019,6 +2138,8 @@ int main(void)
 		cmocka_unit_test_teardown(test_nr_free_pages_blocks, unit_teardown),
 		cmocka_unit_test_teardown(test_nofragment, unit_teardown),
 		cmocka_unit_test_teardown(test_highatomic_reserve, unit_teardown),
+		cmocka_unit_test_teardown(test_highatomic_default_machine, unit_teardown),
+		cmocka_unit_test_teardown(test_highatomic_not_for_nowait, unit_teardown),
 		cmocka_unit_test_teardown(test_formulas_sizes, unit_teardown),
 		cmocka_unit_test_teardown(test_worked_example, unit_teardown),
 		cmocka_unit_test_teardown(test_pcp_refill_and_drain, unit_teardown),
