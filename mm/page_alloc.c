@@ -48,14 +48,16 @@
  * both.
  *
  * Kernel version: 6.18 for the free lists and their accounting, the
- * fallback and the highatomic reserve (gfp_to_alloc_flags included); the
- * rest of the slow path is 6.7's; the pcp high/batch tuning (high_min/
- * high_max, free_count, alloc_factor) is 6.7's, which 6.18 keeps but for
- * the decay and the free_high threshold; all on 6.1 order numbering
- * (MAX_ORDER = 11).
+ * fallback, the highatomic reserve and the slow path (gfp_to_alloc_flags,
+ * the direct-reclaim drain, should_reclaim_retry); the pcp high/batch
+ * tuning (high_min/high_max, free_count, alloc_factor) is 6.7's, which
+ * 6.18 keeps but for the decay and the free_high threshold; all on 6.1
+ * order numbering (MAX_ORDER = 11).
  *
  * MMFS: departures are marked "MMFS:" where they happen: no reclaim,
- * compaction or OOM killer (there is nothing to reclaim); no CMA; kswapd is emulated only by ending watermark boosts; the pcp
+ * compaction or OOM killer (there is nothing to reclaim), so the slow path
+ * drains the pcp lists without the progress that the kernel's drain waits
+ * for; no CMA; kswapd is emulated only by ending watermark boosts; the pcp
  * high auto-tuning has no vmstat-refresh decay; the pcp fast paths count
  * their vm events in the pcp, where vmstat's readers sum them (pcp_count);
  * pageblock bits are found from the pfn (SPARSEMEM's shape) whatever the
@@ -2504,63 +2506,168 @@ void warn_alloc(gfp_t gfp_mask, const unsigned long *nodemask, const char *fmt, 
 	show_free_areas();
 }
 
+/*
+ * __alloc_pages_direct_reclaim - reclaim, then try again; an attempt that
+ * still fails may be short of pages pinned on the per-cpu lists or held in
+ * the highatomic reserve, so those go back first and it tries once more.
+ *
+ * MMFS: there is no reclaim (__perform_reclaim would find nothing to
+ * free), so *@did_some_progress is 0.  Where the kernel stops without
+ * progress, mmfs goes on to the drain: the pages on pcp lists are free
+ * memory that the kernel's reclaim would have made room beside.  With no
+ * reclaim in between, an attempt before the drain would repeat the
+ * caller's failed one, so the drain comes first.  No PSI memstall.
+ */
+static struct page *__alloc_pages_direct_reclaim(gfp_t gfp_mask, unsigned int order,
+						 unsigned int alloc_flags,
+						 const struct alloc_context *ac,
+						 unsigned long *did_some_progress)
+{
+	*did_some_progress = 0;
+	unreserve_highatomic_pageblock(ac, false);
+	drain_all_pages(NULL);
+	return get_page_from_freelist(gfp_mask, order, (int)alloc_flags, ac);
+}
+
+/* MMFS: kswapd only ends watermark boosts (see wakeup_kswapd), zone by
+ * zone; the kernel wakes one kswapd per node of the zonelist. */
+static void wake_all_kswapds(unsigned int order, gfp_t gfp_mask, const struct alloc_context *ac)
+{
+	struct zoneref *z;
+
+	for (z = ac->preferred_zoneref; z->zone; z++)
+		if (zref_allowed(z, ac->highest_zoneidx, ac->nodemask))
+			wakeup_kswapd(z->zone);
+}
+
+/* include/linux/gfp.h: compaction needs __GFP_IO (the host has
+ * CONFIG_COMPACTION) */
+static inline bool gfp_compaction_allowed(gfp_t gfp_mask)
+{
+	return gfp_mask & __GFP_IO;
+}
+
+#define MAX_RECLAIM_RETRIES 16
+
+/*
+ * should_reclaim_retry - is another round of reclaim worth it?  Not after
+ * MAX_RECLAIM_RETRIES rounds without progress, nor when no zone would meet
+ * its min watermark even with every reclaimable page reclaimed; then the
+ * highatomic reserve is given back before the allocation goes to the OOM
+ * killer, and a block given back is a reason to retry.
+ *
+ * MMFS: nothing is reclaimable (zone_reclaimable_pages is 0), no cpuset
+ * check, no reclaim_retry_zone tracepoint, nothing to sleep for.
+ */
+static bool should_reclaim_retry(gfp_t gfp_mask, unsigned int order, struct alloc_context *ac,
+				 unsigned int alloc_flags, bool did_some_progress,
+				 int *no_progress_loops)
+{
+	struct zoneref *z;
+	struct zone *zone;
+	bool ret = false;
+
+	/* Costly allocations might have made progress without their order
+	 * becoming available: they always count as making none. */
+	if (did_some_progress && order <= PAGE_ALLOC_COSTLY_ORDER)
+		*no_progress_loops = 0;
+	else
+		(*no_progress_loops)++;
+	if (*no_progress_loops > MAX_RECLAIM_RETRIES)
+		goto out;
+
+	for (z = ac->zonelist->_zonerefs; (zone = z->zone) != NULL; z++) {
+		unsigned long available;
+
+		if (!zref_allowed(z, ac->highest_zoneidx, ac->nodemask))
+			continue;
+		/* would it succeed with everything reclaimable reclaimed? */
+		available = zone_page_state_snapshot(zone, NR_FREE_PAGES);
+		if (__zone_watermark_ok(zone, order, min_wmark_pages(zone), (int)ac->highest_zoneidx,
+					alloc_flags, (long)available)) {
+			ret = true;
+			break;
+		}
+	}
+out:
+	/* Before OOM, exhaust the highatomic reserve */
+	if (!ret)
+		return unreserve_highatomic_pageblock(ac, true);
+	return ret;
+}
+
 static noinline struct page *__alloc_pages_slowpath(gfp_t gfp_mask, unsigned int order,
 						    struct alloc_context *ac)
 {
 	bool can_direct_reclaim = gfp_mask & __GFP_DIRECT_RECLAIM;
+	bool can_compact = gfp_compaction_allowed(gfp_mask);
 	const bool costly_order = order > PAGE_ALLOC_COSTLY_ORDER;
 	struct page *page = NULL;
 	unsigned int alloc_flags;
+	unsigned long did_some_progress;
+	int no_progress_loops = 0;
 	unsigned int reserve_flags;
-	int retries = 0;
 
-restart:
+	/* MMFS: no cpusets and no zonelist updates to race with, so no
+	 * restart label (check_retry_cpuset, check_retry_zonelist). */
+
+	/* The fast path's alloc_flags are conservative (kswapd is not woken
+	 * before the low watermark): set them precisely now. */
 	alloc_flags = gfp_to_alloc_flags(gfp_mask, order);
 	ac->preferred_zoneref = first_zones_zonelist(ac->zonelist, ac->highest_zoneidx, ac->nodemask);
 	if (!ac->preferred_zoneref->zone)
 		goto nopage;
-
-	if (alloc_flags & ALLOC_KSWAPD) {
-		struct zoneref *z;
-
-		for (z = ac->preferred_zoneref; z->zone; z++)
-			if (zref_allowed(z, ac->highest_zoneidx, ac->nodemask))
-				wakeup_kswapd(z->zone);
-	}
+	if (alloc_flags & ALLOC_KSWAPD)
+		wake_all_kswapds(order, gfp_mask, ac);
 
 	/* The adjusted alloc_flags might result in immediate success. */
 	page = get_page_from_freelist(gfp_mask, order, (int)alloc_flags, ac);
 	if (page)
 		goto got_pg;
+	/* MMFS: no direct compaction (the kernel tries it here first for
+	 * costly and non-movable high-order requests, and a costly
+	 * __GFP_NORETRY one it skips fails here). */
 
+retry:
+	/* kswapd must not go to sleep while we loop */
+	if (alloc_flags & ALLOC_KSWAPD)
+		wake_all_kswapds(order, gfp_mask, ac);
 	reserve_flags = __gfp_pfmemalloc_flags(gfp_mask);
 	if (reserve_flags)
 		alloc_flags = reserve_flags | (alloc_flags & ALLOC_KSWAPD);
+	/* High-priority requests may ignore the nodemask. */
 	if (!(alloc_flags & ALLOC_CPUSET) || reserve_flags) {
 		ac->nodemask = NULL;
 		ac->preferred_zoneref = first_zones_zonelist(ac->zonelist, ac->highest_zoneidx,
 							     ac->nodemask);
 	}
-	if (reserve_flags || !(alloc_flags & ALLOC_CPUSET)) {
-		page = get_page_from_freelist(gfp_mask, order, (int)alloc_flags, ac);
-		if (page)
-			goto got_pg;
-	}
+	/* Attempt with potentially adjusted zonelist and alloc_flags */
+	page = get_page_from_freelist(gfp_mask, order, (int)alloc_flags, ac);
+	if (page)
+		goto got_pg;
 
 	/* Caller is not willing to reclaim, we can't balance anything */
 	if (!can_direct_reclaim)
 		goto nopage;
+	/* Try direct reclaim and then allocating (MMFS: no PF_MEMALLOC
+	 * tasks, so no reclaim recursion to avoid) */
+	page = __alloc_pages_direct_reclaim(gfp_mask, order, alloc_flags, ac, &did_some_progress);
+	if (page)
+		goto got_pg;
+	/* MMFS: no direct compaction */
 
-	/* MMFS: direct reclaim and compaction would find nothing to do. */
+	/* Do not loop if specifically requested */
 	if (gfp_mask & __GFP_NORETRY)
 		goto nopage;
-	if (costly_order && !(gfp_mask & __GFP_RETRY_MAYFAIL))
+	/* Costly orders retry only with __GFP_RETRY_MAYFAIL, and if they can
+	 * compact */
+	if (costly_order && (!can_compact || !(gfp_mask & __GFP_RETRY_MAYFAIL)))
 		goto nopage;
-
-	/* should_reclaim_retry: with no progress possible, give the
-	 * highatomic reserves back and retry; no OOM killer to run. */
-	if (retries++ < 4 && unreserve_highatomic_pageblock(ac, true))
-		goto restart;
+	if (should_reclaim_retry(gfp_mask, order, ac, alloc_flags, did_some_progress > 0,
+				 &no_progress_loops))
+		goto retry;
+	/* MMFS: no compaction retry and no OOM killer: nothing else can
+	 * make progress */
 
 nopage:
 	if (gfp_mask & __GFP_NOFAIL) {

@@ -2,8 +2,9 @@
 /*
  * test_page_alloc.c - the buddy allocator: exact free-list counts after
  * known sequences (split, merge, 6.15+ fallback claiming and stealing,
- * NOFRAGMENT, the 6.18 highatomic reserve, nr_free_pages_blocks),
- * watermark / lowmem_reserve / batch / high values against the kernel formulas (kernel-formats §7, its worked
+ * NOFRAGMENT, the 6.18 highatomic reserve, nr_free_pages_blocks, the
+ * direct-reclaim drain of every pcp), watermark / lowmem_reserve / batch /
+ * high values against the kernel formulas (kernel-formats §7, its worked
  * example included), pcp refill and drain, bad input to every checked entry point,
  * init_on_alloc / init_on_free / __GFP_ZERO, compound pages and refcounts,
  * fail_page_alloc, warn_alloc, tracepoints, lookup, validate, sysctls.
@@ -238,6 +239,8 @@ static void test_fallback_steal(void **state)
 	}
 	assert_true(unit_validate_ok());
 }
+
+static int pin_cpu(int cpu);
 
 /*
  * A fragmented DMA zone built by hand: every page allocated (movable), a
@@ -476,6 +479,69 @@ static void test_nr_free_pages_blocks(void **state)
 	assert_true(unit_validate_ok());
 }
 
+/*
+ * Pages on another CPU's pcp lists: a GFP_NOWAIT request fails (it may not
+ * reclaim, and the kernel drains only in direct reclaim); GFP_KERNEL
+ * drains every CPU's lists in its direct-reclaim step and succeeds.
+ */
+static void test_drain_then_succeed(void **state)
+{
+	struct page **held, *p;
+	struct zone *z;
+	int nh = 0, kept;
+	const int cap = 20000;
+
+	(void)state;
+	if (sysconf(_SC_NPROCESSORS_ONLN) < 2)
+		skip();
+	boot("mem=64M,cpus=2");
+	assert_int_equal(mmfs_set_min_free_kbytes(128), 0);
+	/* a pcp high that holds what CPU 1 frees below (no auto-tuning) */
+	assert_int_equal(mmfs_set_percpu_pagelist_high_fraction(8), 0);
+	z = zone_of(0, ZONE_NORMAL);
+	held = calloc((size_t)cap, sizeof(*held));
+	assert_non_null(held);
+	while (nh < cap && (held[nh] = alloc_pages(GFP_KERNEL | __GFP_MEMALLOC | __GFP_NOWARN, 0)))
+		nh++;
+	assert_true(nh < cap);
+	fold_vm_stats();
+	for_each_populated_zone(z)
+		assert_int_equal(zone_page_state(z, NR_FREE_PAGES), 0);
+	z = zone_of(0, ZONE_NORMAL);
+	assert_true(z->per_cpu_pageset[1].high > 300);
+
+	/* CPU 1 frees 200 Normal pages: all stay on its pcp list */
+	assert_int_equal(pin_cpu(1), 0);
+	kept = 0;
+	for (int i = 0; i < nh && kept < 200; i++)
+		if (held[i] && page_zone(held[i]) == z) {
+			__free_pages(held[i], 0);
+			held[i] = NULL;
+			kept++;
+		}
+	assert_int_equal(pin_cpu(0), 0);
+	assert_int_equal(z->per_cpu_pageset[1].count, 200);
+	fold_vm_stats();
+	assert_int_equal(zone_page_state(z, NR_FREE_PAGES), 0);
+
+	p = alloc_pages(GFP_NOWAIT, 0);
+	assert_null(p);
+	assert_int_equal(z->per_cpu_pageset[1].count, 200);
+
+	p = alloc_pages(GFP_KERNEL, 0);
+	assert_non_null(p);
+	assert_ptr_equal(page_zone(p), z);
+	assert_int_equal(z->per_cpu_pageset[1].count, 0);
+	assert_true(unit_validate_ok());
+	__free_pages(p, 0);
+	for (int i = 0; i < nh; i++)
+		if (held[i])
+			__free_pages(held[i], 0);
+	free(held);
+	drain_all_pages(NULL);
+	assert_true(unit_validate_ok());
+}
+
 /* ------------------------------------------------------- NOFRAGMENT */
 
 static void test_nofragment(void **state)
@@ -660,7 +726,9 @@ static void test_highatomic_reserve(void **state)
 	while (nh < 1024 && (held[nh] = alloc_pages(GFP_KERNEL | __GFP_NOWARN, MAX_ORDER - 1)))
 		nh++;
 	assert_true(nh < 1024);
-	assert_int_equal(z->nr_reserved_highatomic, max_reserve);
+	/* the failure's direct-reclaim drain gave one pageblock back (it
+	 * keeps the last) */
+	assert_int_equal(z->nr_reserved_highatomic, max_reserve - pageblock_nr_pages);
 	/* GFP_KERNEL with retries unreserves before failing: every
 	 * HighAtomic block with free pages goes to Unmovable */
 	page = alloc_pages(GFP_KERNEL | __GFP_RETRY_MAYFAIL | __GFP_NOWARN, MAX_ORDER - 1);
@@ -2148,6 +2216,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_init_on_free, unit_teardown),
 		cmocka_unit_test_teardown(test_free_bad_page_order0, unit_teardown),
 		cmocka_unit_test_teardown(test_order0_busy_pcp_and_cpu_fold, unit_teardown),
+		cmocka_unit_test_teardown(test_drain_then_succeed, unit_teardown),
 		cmocka_unit_test_teardown(test_compound_and_refcounts, unit_teardown),
 		cmocka_unit_test_teardown(test_fail_page_alloc, unit_teardown),
 		cmocka_unit_test_teardown(test_warn_alloc, unit_teardown),
