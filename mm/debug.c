@@ -351,8 +351,14 @@ static void validate_zone(struct report *r, struct zone_walk *w)
 				  zone->name, order, zone->free_area[order].nr_free, nr_free[order]);
 	}
 
-	/* 2. buddies are never both free at the same order */
-	for (unsigned int order = 0; order < MAX_ORDER - 1; order++) {
+	/*
+	 * 2. buddies inside a pageblock are never both free at the same order
+	 * (a free always merges them).  Whole pageblocks may lie free and
+	 * unmerged beside each other: 6.18 changes a free pageblock's type
+	 * by moving its pages (move_freepages_block: claim, unreserve) and
+	 * merges nothing; they merge at the next free.
+	 */
+	for (unsigned int order = 0; order < pageblock_order; order++) {
 		for (int mt = 0; mt < MIGRATE_TYPES; mt++) {
 			struct list_head *head = &zone->free_area[order].free_list[mt];
 			struct page *page;
@@ -368,13 +374,6 @@ static void validate_zone(struct report *r, struct zone_walk *w)
 				buddy = find_buddy_page_pfn(page, pfn, order, &bpfn);
 				if (!buddy || bpfn < pfn)
 					continue;
-				if (order >= pageblock_order) {
-					int a = get_pageblock_migratetype(page);
-					int b = get_pageblock_migratetype(buddy);
-
-					if (a != b && (a >= MIGRATE_PCPTYPES || b >= MIGRATE_PCPTYPES))
-						continue;	/* merging refused by design */
-				}
 				violation(r, "%s: buddies 0x%lx and 0x%lx are both free at order %u",
 					  zone->name, pfn, bpfn, order);
 			}
