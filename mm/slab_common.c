@@ -500,10 +500,27 @@ static void setup_kmalloc_cache_index_table(void)
  * create_kmalloc_caches - kmalloc-<KMALLOC_MIN_SIZE> ... kmalloc-<KMALLOC_MAX_CACHE_SIZE>
  * with -96 and -192, then the kmalloc-rcl-* and dma-kmalloc-* sets, in the
  * kernel's order (SLUB: kmalloc-8 .. kmalloc-8k; SLAB: kmalloc-32 .. kmalloc-4M).
+ * SLUB is 6.18's: per type, the two caches that are not a power of two
+ * first, then the powers of two; SLAB and SLOB are 6.1's, where -96 and
+ * -192 come right after -64 and -128.  slabinfo lists newest first, so
+ * under SLUB it ends "kmalloc-8 kmalloc-192 kmalloc-96" as the host's does.
  * Context: boot, after the allocator's kmem_cache_init().
  */
 static void create_kmalloc_caches(void)
 {
+	if (mm_cfg.slab == MMFS_SLUB) {
+		for (int type = KMALLOC_NORMAL; type < NR_KMALLOC_TYPES; type++) {
+			if (KMALLOC_MIN_SIZE <= 32)
+				new_kmalloc_cache(1, (enum kmalloc_cache_type)type);
+			if (KMALLOC_MIN_SIZE <= 64)
+				new_kmalloc_cache(2, (enum kmalloc_cache_type)type);
+			for (int i = (int)kmalloc_shift_low; i <= (int)kmalloc_shift_high; i++)
+				if (!kmalloc_caches[type][i])
+					new_kmalloc_cache(i, (enum kmalloc_cache_type)type);
+		}
+		slab_state = UP;
+		return;
+	}
 	for (int type = KMALLOC_NORMAL; type < NR_KMALLOC_TYPES; type++) {
 		for (int i = (int)kmalloc_shift_low; i <= (int)kmalloc_shift_high; i++) {
 			if (!kmalloc_caches[type][i])

@@ -242,13 +242,14 @@ static int collect_kmalloc(const char *name, const char *alias_of, void *arg)
 	return 0;
 }
 
-/* The kmalloc caches each allocator has in 6.1 (include/linux/slab.h):
- * SLUB kmalloc-8 .. kmalloc-8k (then pages), SLAB kmalloc-32 .. kmalloc-4M
- * (sizes 1..32 all in kmalloc-32, no page path), SLOB none; newest first. */
+/* The kmalloc caches each allocator has (include/linux/slab.h): SLUB
+ * kmalloc-8 .. kmalloc-8k (then pages), -96 and -192 created first as in
+ * 6.18; SLAB kmalloc-32 .. kmalloc-4M (sizes 1..32 all in kmalloc-32, no
+ * page path) in 6.1's order; SLOB none; newest first. */
 static void test_kmalloc_cache_range(void **state)
 {
 	static const char slub_names[] = "kmalloc-8k kmalloc-4k kmalloc-2k kmalloc-1k kmalloc-512 "
-		"kmalloc-256 kmalloc-192 kmalloc-128 kmalloc-96 kmalloc-64 kmalloc-32 kmalloc-16 kmalloc-8 ";
+		"kmalloc-256 kmalloc-128 kmalloc-64 kmalloc-32 kmalloc-16 kmalloc-8 kmalloc-192 kmalloc-96 ";
 	static const char slab_names[] = "kmalloc-4M kmalloc-2M kmalloc-1M kmalloc-512k kmalloc-256k "
 		"kmalloc-128k kmalloc-64k kmalloc-32k kmalloc-16k kmalloc-8k kmalloc-4k kmalloc-2k "
 		"kmalloc-1k kmalloc-512 kmalloc-256 kmalloc-192 kmalloc-96 kmalloc-64 kmalloc-32 "
