@@ -450,7 +450,8 @@ static void zoneinfo_show_print(struct pbuf *b, pg_data_t *pgdat, struct zone *z
 		pb_printf(b, "\n  vm stats threshold: %d",
 			  pzstats ? READ_ONCE(pzstats->stat_threshold) : 0);
 	}
-	/* MMFS: no kswapd, so a node never becomes unreclaimable */
+	/* MMFS: kswapd keeps no kswapd_failures (mm/vmscan.c), so a node never
+	 * becomes unreclaimable */
 	pb_printf(b,
 		  "\n  node_unreclaimable:  %u"
 		  "\n  start_pfn:           %lu",

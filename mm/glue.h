@@ -115,6 +115,20 @@ struct mutex { pthread_mutex_t m; };
 #define mutex_unlock(x)	pthread_mutex_unlock(&(x)->m)
 #define mutex_destroy(x) pthread_mutex_destroy(&(x)->m)
 
+/* A wait queue with one sleeper (wait_queue_head_t for kswapd_wait): the
+ * sleeper sets @active under @lock before it waits, so a waker that tests
+ * waitqueue_active() under the same lock never loses a wakeup. */
+typedef struct {
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	bool active;			/* a thread sleeps on @cond */
+} wait_queue_head_t;
+#define init_waitqueue_head(w) \
+	do { pthread_mutex_init(&(w)->lock, NULL); pthread_cond_init(&(w)->cond, NULL); \
+	     (w)->active = false; } while (0)
+#define destroy_waitqueue_head(w) \
+	do { pthread_cond_destroy(&(w)->cond); pthread_mutex_destroy(&(w)->lock); } while (0)
+
 /* atomic_t as the kernel has it */
 typedef struct { atomic_int counter; } atomic_t;
 typedef struct { atomic_long counter; } atomic_long_t;

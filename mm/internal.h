@@ -107,6 +107,11 @@ void mmfs_trace_reset(void);
 void mmfs_pcp_lock_all(struct zone *zone);
 void mmfs_pcp_unlock_all(struct zone *zone);
 
+/* vmscan.c: kswapd */
+void wakeup_kswapd(struct zone *zone, gfp_t gfp_flags, int order, enum zone_type highest_zoneidx);
+int kswapd_run(int nid);
+void kswapd_stop(int nid);
+
 /* ---- debug.c, for the validators ---- */
 /* A validator's second looks at what work in flight may explain (a count
  * moved before its partner): zero it, then call mmfs_settle_wait() before

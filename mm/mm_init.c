@@ -1445,6 +1445,8 @@ static void mm_teardown(void)
 	if (hooks_booted >= 1)
 		mmfs_slab_shutdown();
 	hooks_booted = 0;
+	for (nid = 0; nid < MAX_NUMNODES; nid++)
+		kswapd_stop(nid);
 	page_ext_shutdown();
 	page_alloc_shutdown();
 	for (nid = 0; nid < MAX_NUMNODES; nid++) {
@@ -1554,6 +1556,13 @@ int mm_boot(const struct mm_config *cfg, char *err, size_t errlen)
 	build_all_zonelists();
 	mem_init_print_info();
 	init_per_zone_wmark_min();
+	for (nid = 0; nid < nr_online_nodes; nid++) {
+		ret = kswapd_run(nid);
+		if (ret) {
+			snprintf(err, errlen, "kswapd%d failed to start (%d)", nid, ret);
+			goto fail;
+		}
+	}
 	mmfs_booted = 1;	/* the sysctl setters recompute only when booted */
 	if (cfg->min_free_kbytes >= 0) {
 		ret = mmfs_set_min_free_kbytes(cfg->min_free_kbytes);

@@ -137,6 +137,14 @@ typedef struct pglist_data {
 	unsigned long node_spanned_pages;
 	int node_id;
 	unsigned long totalreserve_pages;
+	/* kswapd (mm/vmscan.c): its wait queue, thread, and the request
+	 * wakeup_kswapd leaves it (order, highest zone; MAX_NR_ZONES = none) */
+	wait_queue_head_t kswapd_wait;
+	pthread_t kswapd;
+	bool kswapd_running;		/* @kswapd exists (kswapd_run) */
+	bool kswapd_should_stop;	/* kthread_should_stop(), under kswapd_wait.lock */
+	int kswapd_order;
+	enum zone_type kswapd_highest_zoneidx;
 	atomic_long_t vm_stat[NR_VM_NODE_STAT_ITEMS];
 } pg_data_t;
 

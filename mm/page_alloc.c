@@ -57,7 +57,7 @@
  * MMFS: departures are marked "MMFS:" where they happen: no reclaim,
  * compaction or OOM killer (there is nothing to reclaim), so the slow path
  * drains the pcp lists without the progress that the kernel's drain waits
- * for; no CMA; kswapd is emulated only by ending watermark boosts; the pcp
+ * for; no CMA; kswapd (vmscan.c) only ends watermark boosts; the pcp
  * high auto-tuning has no vmstat-refresh decay; the pcp fast paths count
  * their vm events in the pcp, where vmstat's readers sum them (pcp_count);
  * pageblock bits are found from the pfn (SPARSEMEM's shape) whatever the
@@ -1380,14 +1380,6 @@ static noinline struct page *rmqueue_buddy(struct zone *preferred_zone, struct z
 	return page;
 }
 
-/* MMFS: kswapd has nothing to reclaim; what it does that matters here is
- * ending the watermark boost once woken (balance_pgdat clears it). */
-static void wakeup_kswapd(struct zone *zone)
-{
-	if (load_relaxed(&zone->watermark_boost))
-		store_relaxed(&zone->watermark_boost, 0UL);
-}
-
 /* rmqueue's end: a boosted watermark wakes kswapd (test, then clear: an
  * atomic only when it is set) */
 static __always_inline void rmqueue_boost_wakeup(struct zone *zone, unsigned int alloc_flags)
@@ -1395,7 +1387,7 @@ static __always_inline void rmqueue_boost_wakeup(struct zone *zone, unsigned int
 	if ((alloc_flags & ALLOC_KSWAPD) &&
 	    unlikely(__atomic_load_n(&zone->flags, __ATOMIC_RELAXED) & (1UL << ZONE_BOOSTED_WATERMARK))) {
 		__atomic_fetch_and(&zone->flags, ~(1UL << ZONE_BOOSTED_WATERMARK), __ATOMIC_RELAXED);
-		wakeup_kswapd(zone);
+		wakeup_kswapd(zone, 0, 0, (enum zone_type)zone_idx(zone));
 	}
 }
 
@@ -2529,15 +2521,21 @@ static struct page *__alloc_pages_direct_reclaim(gfp_t gfp_mask, unsigned int or
 	return get_page_from_freelist(gfp_mask, order, (int)alloc_flags, ac);
 }
 
-/* MMFS: kswapd only ends watermark boosts (see wakeup_kswapd), zone by
- * zone; the kernel wakes one kswapd per node of the zonelist. */
+/* Wake the kswapd of each node of the zonelist once, at its first
+ * eligible zone.  MMFS: no defrag_mode (reclaim_order is order). */
 static void wake_all_kswapds(unsigned int order, gfp_t gfp_mask, const struct alloc_context *ac)
 {
+	pg_data_t *last_pgdat = NULL;
 	struct zoneref *z;
 
-	for (z = ac->preferred_zoneref; z->zone; z++)
-		if (zref_allowed(z, ac->highest_zoneidx, ac->nodemask))
-			wakeup_kswapd(z->zone);
+	for (z = ac->zonelist->_zonerefs; z->zone; z++) {
+		if (!zref_allowed(z, ac->highest_zoneidx, ac->nodemask) || !managed_zone(z->zone))
+			continue;
+		if (last_pgdat == z->zone->zone_pgdat)
+			continue;
+		wakeup_kswapd(z->zone, gfp_mask, (int)order, ac->highest_zoneidx);
+		last_pgdat = z->zone->zone_pgdat;
+	}
 }
 
 /* include/linux/gfp.h: compaction needs __GFP_IO (the host has

@@ -8,8 +8,11 @@ import errno
 import os
 import re
 import struct
+import time
 
 import pytest
+
+from conftest import wait_for
 
 KPF_SLAB, KPF_BUDDY, KPF_MMAP = 7, 10, 11
 KPF_COMPOUND_HEAD, KPF_COMPOUND_TAIL, KPF_NOPAGE, KPF_PGTABLE = 15, 16, 20, 26
@@ -451,3 +454,52 @@ def test_host_shapes(mount_mmfs):
     om = [l.split(":")[0] for l in lines(m.read("meminfo"))]
     common = [k for k in om if k in hm]
     assert len(common) > 40 and [k for k in hm if k in om] == common
+
+
+def test_watermark_boost_until_kswapd(mount_mmfs):
+    """A fallback that tries to claim a Movable block below pageblock_order
+    boosts DMA by one pageblock (max(512, high * 15000 / 10000)); zoneinfo's
+    boost line and min/low/high carry it until kswapd, woken by a GFP_NOWAIT
+    request that fails the boosted low watermark, ends it (6.18)."""
+    mm = mount_mmfs("mem=64M,cpus=1")
+    fd = mm.ctl_open()
+    held = []
+    try:
+        allg = "GFP_DMA|__GFP_MOVABLE|__GFP_MEMALLOC|__GFP_NOWARN"
+        while True:
+            try:
+                r = mm.cmd("alloc_pages order=0 gfp=" + allg, fd).split()
+            except OSError as e:
+                assert e.errno == errno.ENOMEM
+                break
+            held.append(int(r[1].split("=")[1], 16))
+        before = mm.zoneinfo()[(0, "DMA")]
+        assert before["boost"] == 0
+        # a Movable order-4 block: the only free pages of DMA
+        base = next(p for p in sorted(held) if p % 512 == 0 and p >= 0x400)
+        for p in range(base, base + 16):
+            mm.free(p)
+            held.remove(p)
+        mm.ok("drain_all_pages")
+        held.append(int(mm.ok("alloc_pages order=0 gfp=GFP_DMA|__GFP_MEMALLOC|__GFP_NOWARN")["pfn"], 16))
+        z = mm.zoneinfo()[(0, "DMA")]
+        assert z["boost"] == 512
+        assert (z["min"], z["low"], z["high"]) == \
+            (before["min"] + 512, before["low"] + 512, before["high"] + 512)
+        wm = [int(x) for x in mm.read("nodes/node0/zones/DMA/watermarks").split()]
+        assert wm == [z["min"], z["low"], z["high"]]
+        time.sleep(0.05)
+        assert mm.zoneinfo()[(0, "DMA")]["boost"] == 512
+        try:
+            held.append(mm.alloc(0, gfp="GFP_DMA|GFP_NOWAIT|__GFP_NOWARN"))
+        except OSError as e:
+            assert e.errno == errno.ENOMEM
+        assert wait_for(lambda: mm.zoneinfo()[(0, "DMA")]["boost"] == 0, timeout=5)
+        z = mm.zoneinfo()[(0, "DMA")]
+        assert (z["min"], z["low"], z["high"]) == (before["min"], before["low"], before["high"])
+        mm.validate()
+    finally:
+        for p in held:
+            mm.free(p)
+        os.close(fd)
+    mm.validate()

@@ -429,6 +429,76 @@ static void test_fallback_claim_largest(void **state)
 	assert_true(unit_validate_ok());
 }
 
+/*
+ * Watermark boost (6.18): a fallback that tries to claim a block below
+ * pageblock_order boosts the zone by a pageblock, and the boost raises
+ * min/low/high until kswapd has run for the zone (balance_pgdat ends it).
+ * A claim that asks no kswapd leaves it in place; a GFP_NOWAIT request
+ * failing the boosted low mark wakes kswapd from the slow path.  A claim
+ * that asks kswapd while it is stopped keeps its boost too (mmfs used to
+ * end it inside that request), and the kswapd started then ends it.
+ */
+static void wait_boost_cleared(struct zone *z)
+{
+	for (int i = 0; i < 2000 && READ_ONCE(z->watermark_boost); i++)
+		usleep(1000);
+	assert_int_equal(READ_ONCE(z->watermark_boost), 0);
+}
+
+static void test_boost_until_kswapd(void **state)
+{
+	unsigned long wmin, wlow, whigh;
+	struct dma_world w;
+	struct page *page[2], *nowait;
+
+	(void)state;
+	if (MMFS_TSAN)
+		skip();
+	dma_fill(&w);
+	dma_free(&w, 0x400, 16);		/* Movable order 4 */
+	wmin = w.z->_watermark[WMARK_MIN];
+	wlow = w.z->_watermark[WMARK_LOW];
+	whigh = w.z->_watermark[WMARK_HIGH];
+	assert_int_equal(w.z->watermark_boost, 0);
+
+	page[0] = alloc_pages(GFP_DMA | __GFP_MEMALLOC | __GFP_NOWARN, 0);
+	assert_non_null(page[0]);
+	/* max(pageblock, high * 15000 / 10000): the DMA zone's high is far
+	 * below a pageblock, so one pageblock */
+	assert_true(whigh * 15000 / 10000 < pageblock_nr_pages);
+	assert_int_equal(w.z->watermark_boost, pageblock_nr_pages);
+	assert_int_equal(min_wmark_pages(w.z), wmin + pageblock_nr_pages);
+	assert_int_equal(low_wmark_pages(w.z), wlow + pageblock_nr_pages);
+	assert_int_equal(high_wmark_pages(w.z), whigh + pageblock_nr_pages);
+	/* kswapd sleeps and nobody woke it: the boost stays */
+	usleep(50000);
+	assert_int_equal(READ_ONCE(w.z->watermark_boost), pageblock_nr_pages);
+	assert_true(unit_validate_ok());
+
+	/* 15 free pages are below the boosted low mark: the slow path wakes
+	 * kswapd, whose pass ends the boost */
+	nowait = alloc_pages(GFP_DMA | GFP_NOWAIT | __GFP_NOWARN, 0);
+	wait_boost_cleared(w.z);
+	assert_int_equal(min_wmark_pages(w.z), wmin);
+	assert_int_equal(high_wmark_pages(w.z), whigh);
+
+	kswapd_stop(0);
+	page[1] = alloc_pages(GFP_DMA | __GFP_MEMALLOC | __GFP_NOWARN | __GFP_KSWAPD_RECLAIM, 0);
+	assert_non_null(page[1]);
+	usleep(20000);
+	assert_int_equal(READ_ONCE(w.z->watermark_boost), pageblock_nr_pages);
+	/* a kswapd that starts on a boosted node runs before it sleeps */
+	assert_int_equal(kswapd_run(0), 0);
+	wait_boost_cleared(w.z);
+
+	if (nowait)
+		__free_pages(nowait, 0);
+	__free_pages(page[0], 0);
+	__free_pages(page[1], 0);
+	dma_release(&w);
+	assert_true(unit_validate_ok());
+}
+
 /* NR_FREE_PAGES_BLOCKS (6.15+): the pages of free blocks of pageblock_order
  * and more, per zone (zoneinfo) and summed (vmstat), as the lists hold them. */
 static void check_free_pages_blocks(void)
@@ -2203,6 +2273,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_fallback_steal, unit_teardown),
 		cmocka_unit_test_teardown(test_fallback_steal_smallest, unit_teardown),
 		cmocka_unit_test_teardown(test_fallback_claim_largest, unit_teardown),
+		cmocka_unit_test_teardown(test_boost_until_kswapd, unit_teardown),
 		cmocka_unit_test_teardown(test_nr_free_pages_blocks, unit_teardown),
 		cmocka_unit_test_teardown(test_nofragment, unit_teardown),
 		cmocka_unit_test_teardown(test_highatomic_reserve, unit_teardown),
