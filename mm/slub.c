@@ -2036,6 +2036,15 @@ static struct kmem_cache *bootstrap(struct kmem_cache *static_cache)
 	return s;
 }
 
+/*
+ * MMFS: 6.18's struct kmem_cache on x86-64, as the host is configured
+ * (SLUB_DEBUG, SYSFS, SLUB_CPU_PARTIAL, SLAB_FREELIST_HARDENED/RANDOM,
+ * NUMA), has its node[] array at offset 224; mmfs's own is smaller.  The
+ * kmem_cache cache is sized as the kernel's, so its object_size, slab_size
+ * and objs_per_slab read as the host's (232, 256, 16 with one node).
+ */
+#define KMEM_CACHE_NODE_OFFSET	224
+
 static int slub_kmem_cache_init(void)
 {
 	memset(&boot_kmem_cache, 0, sizeof(boot_kmem_cache));
@@ -2046,7 +2055,7 @@ static int slub_kmem_cache_init(void)
 			  SLAB_HWCACHE_ALIGN | SLAB_NO_MERGE, 0, 0);
 	slab_state = PARTIAL;
 	create_boot_cache(kmem_cache, "kmem_cache",
-			  (unsigned int)(offsetof(struct kmem_cache, node) +
+			  (unsigned int)(max(offsetof(struct kmem_cache, node), KMEM_CACHE_NODE_OFFSET) +
 					 nr_node_ids * sizeof(struct kmem_cache_node *)),
 			  SLAB_HWCACHE_ALIGN | SLAB_NO_MERGE, 0, 0);
 	kmem_cache = bootstrap(&boot_kmem_cache);

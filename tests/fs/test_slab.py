@@ -171,3 +171,25 @@ def test_slob_has_no_slabinfo(mount_mmfs):
     mm.ok("kmem_cache_free name=slob_test obj=%s" % obj)
     mm.ok("kmem_cache_destroy name=slob_test")
     mm.validate()
+
+
+def _geometry(root, cache):
+    return [open(os.path.join(root, cache, a)).read().split()[0]
+            for a in ("object_size", "slab_size", "objs_per_slab", "order", "align")]
+
+
+@pytest.mark.parametrize("nodes", [1, 2])
+def test_boot_caches_geometry_is_the_hosts(mount_mmfs, nodes):
+    """kmem_cache and kmem_cache_node as the host's 6.18 SLUB has them
+    (/sys/kernel/slab): kmem_cache's object is struct kmem_cache up to its
+    node[] array plus one pointer per node."""
+    host = "/sys/kernel/slab"
+    host_nodes = len([d for d in os.listdir("/sys/devices/system/node")
+                      if d.startswith("node") and d[4:].isdigit()])
+    m = mount_mmfs("cpus=2,nodes=%d" % nodes)
+    assert _geometry(m.p("caches"), "kmem_cache_node") == _geometry(host, "kmem_cache_node")
+    want = int(open(os.path.join(host, "kmem_cache", "object_size")).read()) - 8 * host_nodes
+    got = _geometry(m.p("caches"), "kmem_cache")
+    assert int(got[0]) == want + 8 * nodes, got
+    if nodes == host_nodes:
+        assert got == _geometry(host, "kmem_cache")
