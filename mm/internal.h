@@ -107,6 +107,13 @@ void mmfs_trace_reset(void);
 void mmfs_pcp_lock_all(struct zone *zone);
 void mmfs_pcp_unlock_all(struct zone *zone);
 
+/* page_alloc.c: the vmstat refresh's pcp decay */
+bool decay_pcp_high(struct zone *zone, struct per_cpu_pages *pcp);
+/* vmstat.c: the vmstat worker (vmstat_update for every simulated CPU) */
+int refresh_cpu_vm_stats(unsigned int cpu, bool do_pagesets);
+int vmstat_work_start(void);
+void vmstat_work_stop(void);
+
 /* vmscan.c: kswapd */
 void wakeup_kswapd(struct zone *zone, gfp_t gfp_flags, int order, enum zone_type highest_zoneidx);
 int kswapd_run(int nid);

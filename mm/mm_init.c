@@ -1447,6 +1447,7 @@ static void mm_teardown(void)
 	hooks_booted = 0;
 	for (nid = 0; nid < MAX_NUMNODES; nid++)
 		kswapd_stop(nid);
+	vmstat_work_stop();
 	page_ext_shutdown();
 	page_alloc_shutdown();
 	for (nid = 0; nid < MAX_NUMNODES; nid++) {
@@ -1562,6 +1563,11 @@ int mm_boot(const struct mm_config *cfg, char *err, size_t errlen)
 			snprintf(err, errlen, "kswapd%d failed to start (%d)", nid, ret);
 			goto fail;
 		}
+	}
+	ret = vmstat_work_start();
+	if (ret) {
+		snprintf(err, errlen, "the vmstat worker failed to start (%d)", ret);
+		goto fail;
 	}
 	mmfs_booted = 1;	/* the sysctl setters recompute only when booted */
 	if (cfg->min_free_kbytes >= 0) {

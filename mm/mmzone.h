@@ -47,9 +47,9 @@ extern const char * const zone_names[MAX_NR_ZONES];
 enum zone_watermarks { WMARK_MIN, WMARK_LOW, WMARK_HIGH, WMARK_PROMO, NR_WMARK };
 
 /* pcp lists: one per migratetype per order 0..PAGE_ALLOC_COSTLY_ORDER, plus
- * one per migratetype for pageblock_order (THP) as 6.x does */
+ * two for pageblock_order (THP): non-movable and movable, as 6.18 does */
 #define NR_LOWORDER_PCP_LISTS	(MIGRATE_PCPTYPES * (PAGE_ALLOC_COSTLY_ORDER + 1))
-#define NR_PCP_THP		MIGRATE_PCPTYPES
+#define NR_PCP_THP		2
 #define NR_PCP_LISTS		(NR_LOWORDER_PCP_LISTS + NR_PCP_THP)
 
 struct free_area {

@@ -50,15 +50,16 @@
  * Kernel version: 6.18 for the free lists and their accounting, the
  * fallback, the highatomic reserve and the slow path (gfp_to_alloc_flags,
  * the direct-reclaim drain, should_reclaim_retry); the pcp high/batch
- * tuning (high_min/high_max, free_count, alloc_factor) is 6.7's, which
- * 6.18 keeps but for the decay and the free_high threshold; all on 6.1
- * order numbering (MAX_ORDER = 11).
+ * tuning (high_min/high_max, free_count, alloc_factor, pcp->high from 0,
+ * the free_high threshold, decay_pcp_high from the vmstat refresh) and
+ * the two THP pcp lists are 6.18's; all on 6.1 order numbering
+ * (MAX_ORDER = 11).
  *
  * MMFS: departures are marked "MMFS:" where they happen: no reclaim,
  * compaction or OOM killer (there is nothing to reclaim), so the slow path
  * drains the pcp lists without the progress that the kernel's drain waits
  * for; no CMA; kswapd (vmscan.c) only ends watermark boosts; the pcp
- * high auto-tuning has no vmstat-refresh decay; the pcp fast paths count
+ * fast paths count
  * their vm events in the pcp, where vmstat's readers sum them (pcp_count);
  * pageblock bits are found from the pfn (SPARSEMEM's shape) whatever the
  * memory model; order-0 requests without a nodemask try the preferred zone
@@ -1125,10 +1126,10 @@ static int rmqueue_bulk(struct zone *zone, unsigned int order, unsigned long cou
 static __always_inline unsigned int order_to_pindex(int migratetype, unsigned int order)
 {
 	if (order > PAGE_ALLOC_COSTLY_ORDER) {
+		bool movable = migratetype == MIGRATE_MOVABLE;
+
 		MM_BUG_ON(order != pageblock_order);
-		/* MMFS: NR_PCP_THP is MIGRATE_PCPTYPES here (one THP list per
-		 * pcp type, the kernel keeps two) */
-		return NR_LOWORDER_PCP_LISTS + (unsigned int)migratetype;
+		return NR_LOWORDER_PCP_LISTS + movable;
 	}
 	return (MIGRATE_PCPTYPES * order) + (unsigned int)migratetype;
 }
@@ -1875,6 +1876,8 @@ static __always_inline int nr_pcp_high(struct per_cpu_pages *pcp, struct zone *z
 		pcp->high = max(high - (batch << CONFIG_PCP_BATCH_SCALE_MAX), high_min);
 		return 0;
 	}
+	/* MMFS: no ZONE_RECLAIM_ACTIVE test (kswapd reclaims nothing, so
+	 * no zone is ever under reclaim; the kernel caps high there) */
 	if (high_min == high_max)
 		return high;
 	if (__atomic_load_n(&zone->flags, __ATOMIC_RELAXED) & (1UL << ZONE_BELOW_HIGH)) {
@@ -1922,11 +1925,14 @@ static __always_inline void free_unref_page_commit(struct zone *zone, struct per
 
 	batch = READ_ONCE(pcp->batch);
 	/* High-order pages other than THP's fragment memory while they sit
-	 * on the pcp: a run of such frees is given back at once.
+	 * on the pcp: a long run of such frees (6.18: a batch plus half of
+	 * high_min) is given back at once; what stays past high after the
+	 * run is drained by the vmstat refresh (decay_pcp_high).
 	 * MMFS: PCPF_FREE_HIGH_BATCH (set from the LLC size) is never set. */
 	if (order && order <= PAGE_ALLOC_COSTLY_ORDER) {
-		free_high = pcp->free_count >= batch && (pcp->flags & PCPF_PREV_FREE_HIGH_ORDER) &&
-			    (!(pcp->flags & PCPF_FREE_HIGH_BATCH) || pcp->count >= batch);
+		free_high = (pcp->free_count >= (batch + pcp->high_min / 2) &&
+			     (pcp->flags & PCPF_PREV_FREE_HIGH_ORDER) &&
+			     (!(pcp->flags & PCPF_FREE_HIGH_BATCH) || pcp->count >= batch));
 		pcp->flags |= PCPF_PREV_FREE_HIGH_ORDER;
 	} else if (pcp->flags & PCPF_PREV_FREE_HIGH_ORDER) {
 		pcp->flags &= ~PCPF_PREV_FREE_HIGH_ORDER;
@@ -2840,6 +2846,48 @@ bool page_maybe_dma_pinned(struct page *page)
 
 /* ==================================================== drain */
 
+/**
+ * decay_pcp_high - lower @pcp's high toward high_min and give back what
+ * then lies past it (refresh_cpu_vm_stats calls it once a second)
+ * @zone: the zone of @pcp
+ * @pcp: one CPU's pageset of @zone
+ *
+ * Context: no allocator lock held; takes pcp->lock, then zone->lock.
+ * Return: true while there is more to decay or drain next time.
+ */
+bool decay_pcp_high(struct zone *zone, struct per_cpu_pages *pcp)
+{
+	int high_min, to_drain, to_drain_batched, batch;
+	bool todo = false;
+
+	/* MMFS: under pcp->lock throughout: the kernel runs this on the
+	 * pcp's own CPU, between its pcp_spin_lock sections; here other host
+	 * threads of that simulated CPU may be inside one */
+	spin_lock(&pcp->lock);
+	high_min = READ_ONCE(pcp->high_min);
+	batch = READ_ONCE(pcp->batch);
+	/*
+	 * Decrease pcp->high periodically to try to free possible idle PCP
+	 * pages.  And, avoid to free too many pages to control latency.
+	 * This caps pcp->high decrement too.
+	 */
+	if (pcp->high > high_min) {
+		pcp->high = max(max(pcp->count - (batch << CONFIG_PCP_BATCH_SCALE_MAX),
+				    pcp->high - (pcp->high >> 3)), high_min);
+		if (pcp->high > high_min)
+			todo = true;
+	}
+	to_drain = pcp->count - pcp->high;
+	while (to_drain > 0) {
+		to_drain_batched = min(to_drain, batch);
+		free_pcppages_bulk(zone, to_drain_batched, pcp, 0);
+		todo = true;
+		to_drain -= to_drain_batched;
+	}
+	spin_unlock(&pcp->lock);
+	return todo;
+}
+
 static void drain_pages_zone(unsigned int cpu, struct zone *zone)
 {
 	struct per_cpu_pages *pcp;
@@ -3333,9 +3381,8 @@ static void zone_set_pageset_high_and_batch(struct zone *zone, int cpu_online)
 		WRITE_ONCE(pcp->batch, new_batch);
 		WRITE_ONCE(pcp->high_min, new_high_min);
 		WRITE_ONCE(pcp->high_max, new_high_max);
-		/* MMFS: start at high_min (the kernel starts at 0 and clamps
-		 * on first use, which reads the same once the CPU is used) */
-		pcp->high = new_high_min;
+		/* pcp->high stays: 0 until the CPU's first use clamps it
+		 * (nr_pcp_alloc, nr_pcp_high), as the kernel's */
 		spin_unlock(&pcp->lock);
 	}
 }

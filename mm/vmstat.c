@@ -17,11 +17,18 @@
  * (exact, as vmstat.h promises); zone_page_state_folded() is the kernel's
  * cheap, slightly stale read for watermark fast paths.
  *
- * Locks: none; everything is atomic.  Boot and shutdown run alone.
+ * The vmstat worker (vmstat_update, one thread for every simulated CPU)
+ * folds each CPU's diffs and decays its pcp high marks once a second
+ * (refresh_cpu_vm_stats -> decay_pcp_high).
+ *
+ * Locks: the counters take none; everything is atomic.  The worker holds
+ * vmstat_work_lock over a pass, which takes pcp->lock and zone->lock
+ * (decay_pcp_high).  Boot and shutdown run alone.
  */
 #include "internal.h"
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 struct vm_event_state {
 	unsigned long event[NR_VM_EVENT_ITEMS];
@@ -458,6 +465,161 @@ void fold_vm_stats(void)
 					atomic_long_add(x, &vm_node_stat[i]);
 				}
 			}
+}
+
+/* ------------------------------------------------------ the vmstat worker */
+
+/**
+ * refresh_cpu_vm_stats - fold @cpu's zone and node diffs into the counters,
+ * and with @do_pagesets decay its pcp high marks (vmstat_update's work)
+ * @cpu: the simulated CPU
+ * @do_pagesets: also decay_pcp_high every populated zone's pageset of @cpu
+ *
+ * Context: no allocator lock held.
+ * Return: the number of changes (folded items, pagesets still decaying).
+ */
+int refresh_cpu_vm_stats(unsigned int cpu, bool do_pagesets)
+{
+	struct zone *zone;
+	int changes = 0;
+	int nid, i;
+
+	for_each_populated_zone(zone) {
+		if (!zone->per_cpu_zonestats || cpu >= nr_cpu_ids)
+			continue;
+		for (i = 0; i < NR_VM_ZONE_STAT_ITEMS; i++) {
+			long v = __atomic_exchange_n(&zone->per_cpu_zonestats[cpu].vm_stat_diff[i],
+						     0, __ATOMIC_RELAXED);
+			if (v) {
+				zone_page_state_add(v, zone, i);
+				changes++;
+			}
+		}
+		/* MMFS: no NUMA pcp->expire drain of remote nodes' pagesets
+		 * (drain_zone_pages): a free here goes to the freeing CPU's
+		 * pageset of the page's own zone, whatever the node */
+		if (do_pagesets && decay_pcp_high(zone, &zone->per_cpu_pageset[cpu]))
+			changes++;
+	}
+	for (nid = 0; node_stats && nid < nr_stat_nodes && cpu < nr_stat_cpus; nid++)
+		for (i = 0; i < NR_VM_NODE_STAT_ITEMS; i++) {
+			long v = __atomic_exchange_n(&node_pcp(nid, cpu)->vm_node_stat_diff[i],
+						     0, __ATOMIC_RELAXED);
+			if (v) {
+				atomic_long_add(v, &NODE_DATA(nid)->vm_stat[i]);
+				atomic_long_add(v, &vm_node_stat[i]);
+				changes++;
+			}
+		}
+	return changes;
+}
+
+/*
+ * MMFS: one thread does every simulated CPU's vmstat_update, each
+ * sysctl_stat_interval (HZ: a second) whatever changed; the kernel runs a
+ * deferrable work item per CPU, re-armed while it finds changes and
+ * restarted by vmstat_shepherd when counters move.  The pass runs under
+ * vmstat_work_lock, so that fork (vmstat_prefork) never finds it inside
+ * an allocator lock; a forked child has no worker.
+ */
+#define STAT_INTERVAL_NS	1000000000L	/* sysctl_stat_interval = HZ */
+static pthread_mutex_t vmstat_work_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t vmstat_work_cond;
+static pthread_t vmstat_work_thread;
+static bool vmstat_work_running;		/* the thread exists */
+static bool vmstat_work_should_stop;		/* under vmstat_work_lock */
+
+static void *vmstat_update(void *arg)
+{
+	struct timespec deadline;
+
+	(void)arg;
+	pthread_setname_np(pthread_self(), "vmstat");
+	pthread_mutex_lock(&vmstat_work_lock);
+	clock_gettime(CLOCK_MONOTONIC, &deadline);
+	while (!vmstat_work_should_stop) {
+		deadline.tv_nsec += STAT_INTERVAL_NS;
+		while (deadline.tv_nsec >= 1000000000L) {
+			deadline.tv_nsec -= 1000000000L;
+			deadline.tv_sec++;
+		}
+		while (!vmstat_work_should_stop &&
+		       pthread_cond_timedwait(&vmstat_work_cond, &vmstat_work_lock, &deadline) != ETIMEDOUT)
+			;
+		if (vmstat_work_should_stop)
+			break;
+		for (unsigned int cpu = 0; cpu < nr_cpu_ids; cpu++)
+			refresh_cpu_vm_stats(cpu, true);
+	}
+	pthread_mutex_unlock(&vmstat_work_lock);
+	return NULL;
+}
+
+static void vmstat_prefork(void)
+{
+	pthread_mutex_lock(&vmstat_work_lock);
+}
+
+static void vmstat_postfork_parent(void)
+{
+	pthread_mutex_unlock(&vmstat_work_lock);
+}
+
+static void vmstat_postfork_child(void)
+{
+	pthread_condattr_t attr;
+
+	vmstat_work_running = false;
+	pthread_condattr_init(&attr);
+	pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
+	pthread_cond_init(&vmstat_work_cond, &attr);
+	pthread_condattr_destroy(&attr);
+	pthread_mutex_unlock(&vmstat_work_lock);
+}
+
+static void vmstat_work_once(void)
+{
+	pthread_condattr_t attr;
+
+	pthread_condattr_init(&attr);
+	pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
+	pthread_cond_init(&vmstat_work_cond, &attr);
+	pthread_condattr_destroy(&attr);
+	pthread_atfork(vmstat_prefork, vmstat_postfork_parent, vmstat_postfork_child);
+}
+
+/**
+ * vmstat_work_start - start the vmstat worker (mm_boot; start_shepherd_timer)
+ *
+ * Return: 0, or -errno from pthread_create.
+ */
+int vmstat_work_start(void)
+{
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+	int ret;
+
+	pthread_once(&once, vmstat_work_once);
+	if (vmstat_work_running)
+		return 0;
+	vmstat_work_should_stop = false;
+	ret = pthread_create(&vmstat_work_thread, NULL, vmstat_update, NULL);
+	if (ret)
+		return -ret;
+	vmstat_work_running = true;
+	return 0;
+}
+
+/** vmstat_work_stop - stop the vmstat worker and wait for it (mm_shutdown) */
+void vmstat_work_stop(void)
+{
+	if (!vmstat_work_running)
+		return;
+	pthread_mutex_lock(&vmstat_work_lock);
+	vmstat_work_should_stop = true;
+	pthread_cond_signal(&vmstat_work_cond);
+	pthread_mutex_unlock(&vmstat_work_lock);
+	pthread_join(vmstat_work_thread, NULL);
+	vmstat_work_running = false;
 }
 
 /* ------------------------------------------------------ boot, shutdown */

@@ -503,3 +503,62 @@ def test_watermark_boost_until_kswapd(mount_mmfs):
             mm.free(p)
         os.close(fd)
     mm.validate()
+
+
+def zone_pagesets(mm, zone):
+    """[(cpu, count, high, batch, high_min, high_max)] of one node-0 zone"""
+    out, cur, inzone = [], None, False
+    for line in mm.read("zoneinfo").splitlines():
+        m = re.match(r"Node (\d+), zone\s+(\S+)$", line)
+        if m:
+            inzone = (int(m.group(1)), m.group(2)) == (0, zone)
+            continue
+        if not inzone:
+            continue
+        s = line.split()
+        if s[:1] == ["cpu:"]:
+            cur = [int(s[1])]
+            out.append(cur)
+        elif cur is not None and len(s) == 2 and s[0] in ("count:", "high:", "batch:", "high_min:", "high_max:"):
+            cur.append(int(s[1]))
+    return [tuple(c) for c in out]
+
+
+def test_pcp_high_from_zero_and_decay(mount_mmfs):
+    """pcp->high as 6.18: 0 on CPUs that never used their pageset (cpus=4
+    on a host whose threads run on fewer), raised past high_min by use,
+    then decayed back to high_min by the vmstat worker (an eighth a
+    second)."""
+    ncpu = os.cpu_count() or 1
+    if ncpu > 3:
+        pytest.skip("needs a host with fewer than 4 CPUs")
+    mm = mount_mmfs("mem=256M,cpus=4")
+    ps = zone_pagesets(mm, "Normal")
+    assert [p[0] for p in ps] == [0, 1, 2, 3]
+    for cpu, count, high, batch, hmin, hmax in ps:
+        if cpu >= ncpu:
+            assert (count, high) == (0, 0), ps
+        assert hmin < hmax
+    fd = mm.ctl_open()
+    held = []
+    try:
+        for _ in range(400):
+            r = mm.cmd("alloc_pages order=0 gfp=GFP_HIGHUSER_MOVABLE", fd).split()
+            held.append(int(r[1].split("=")[1], 16))
+        ps = zone_pagesets(mm, "Normal")
+        assert any(p[2] > p[4] for p in ps), ps
+        for p in held:
+            mm.free(p)
+        held = []
+    finally:
+        for p in held:
+            mm.free(p)
+        os.close(fd)
+
+    def decayed():
+        return all(p[2] in (0, p[4]) and p[1] <= max(p[2], 0) for p in zone_pagesets(mm, "Normal"))
+    assert wait_for(decayed, timeout=30, step=0.2), zone_pagesets(mm, "Normal")
+    for cpu, count, high, batch, hmin, hmax in zone_pagesets(mm, "Normal"):
+        if cpu >= ncpu:
+            assert (count, high) == (0, 0)
+    mm.validate()

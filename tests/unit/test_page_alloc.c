@@ -578,7 +578,10 @@ static void test_drain_then_succeed(void **state)
 	for_each_populated_zone(z)
 		assert_int_equal(zone_page_state(z, NR_FREE_PAGES), 0);
 	z = zone_of(0, ZONE_NORMAL);
-	assert_true(z->per_cpu_pageset[1].high > 300);
+	/* 6.18: CPU 1 has not used its pageset, so its high is still 0; the
+	 * first free clamps it to high_min */
+	assert_int_equal(z->per_cpu_pageset[1].high, 0);
+	assert_true(z->per_cpu_pageset[1].high_min > 300);
 
 	/* CPU 1 frees 200 Normal pages: all stay on its pcp list */
 	assert_int_equal(pin_cpu(1), 0);
@@ -591,6 +594,7 @@ static void test_drain_then_succeed(void **state)
 		}
 	assert_int_equal(pin_cpu(0), 0);
 	assert_int_equal(z->per_cpu_pageset[1].count, 200);
+	assert_int_equal(z->per_cpu_pageset[1].high, z->per_cpu_pageset[1].high_min);
 	fold_vm_stats();
 	assert_int_equal(zone_page_state(z, NR_FREE_PAGES), 0);
 
@@ -1244,6 +1248,170 @@ static void test_pcp_refill_and_drain(void **state)
 }
 
 /* ---------------------------------------------------- bad input */
+
+/*
+ * pcp->high as 6.18: 0 until the CPU first uses its pageset, clamped to
+ * high_min then and raised by a batch at each refill (nr_pcp_alloc), and
+ * once a second decay_pcp_high takes it toward high_min (an eighth at a
+ * time, no lower than count - batch << CONFIG_PCP_BATCH_SCALE_MAX) and
+ * gives back, a batch at a time, what lies past it.  The vmstat worker
+ * is stopped so that the steps are ours.
+ */
+static void test_pcp_high_decay(void **state)
+{
+	struct per_cpu_pages *pcp;
+	struct page **held;
+	struct zone *z;
+	int nh = 0, high, count, steps = 0, b, hmin;
+	const int n = 3000;
+
+	(void)state;
+	if (sysconf(_SC_NPROCESSORS_ONLN) < 2)
+		skip();
+	boot("mem=256M,cpus=2");
+	vmstat_work_stop();
+	z = zone_of(0, ZONE_NORMAL);
+	pcp = &z->per_cpu_pageset[1];
+	assert_int_equal(pcp->high, 0);
+	assert_int_equal(pcp->count, 0);
+	b = pcp->batch;
+	hmin = pcp->high_min;
+	assert_int_equal(b, zone_batchsize(z));
+	assert_int_equal(hmin, zone_highsize(z, b, 0, 0));
+	assert_true(pcp->high_max > hmin);
+
+	held = calloc(n, sizeof(*held));
+	assert_non_null(held);
+	assert_int_equal(pin_cpu(1), 0);
+	held[nh++] = alloc_pages(GFP_KERNEL, 0);
+	assert_non_null(held[0]);
+	assert_ptr_equal(page_zone(held[0]), z);
+	/* the first refill: clamped to high_min, then a batch more */
+	assert_int_equal(pcp->high, hmin + b);
+	while (nh < n) {
+		held[nh] = alloc_pages(GFP_KERNEL, 0);
+		assert_non_null(held[nh]);
+		nh++;
+	}
+	/* frees past high raise it further (nr_pcp_high's need_high) */
+	for (int i = 0; i < nh; i++)
+		__free_pages(held[i], 0);
+	assert_int_equal(pin_cpu(0), 0);
+	assert_true(pcp->high > hmin + b);
+	assert_true(pcp->count > hmin);
+
+	do {
+		high = pcp->high;
+		count = pcp->count;
+		int want = max(max(count - (b << 5), high - (high >> 3)), hmin);
+		bool todo = decay_pcp_high(z, pcp);
+
+		assert_int_equal(pcp->high, want);
+		assert_int_equal(pcp->count, min(count, want));
+		assert_int_equal(todo, want > hmin || count > want);
+		steps++;
+		assert_true(unit_validate_ok());
+	} while (pcp->high > hmin || count > pcp->high);
+	assert_true(steps > 1);
+	assert_int_equal(pcp->high, hmin);
+	assert_true(pcp->count <= hmin);
+	assert_false(decay_pcp_high(z, pcp));
+	free(held);
+	assert_int_equal(vmstat_work_start(), 0);
+	drain_all_pages(NULL);
+	assert_true(unit_validate_ok());
+}
+
+/*
+ * free_high as 6.18: a run of frees of orders 1..3 gives the pcp back at
+ * once when free_count reaches a batch plus half of high_min (6.7 did at a
+ * batch).  Frees of order 1 add 2 to free_count, so the free that finds
+ * 2 * j >= batch + high_min / 2 is the first to empty the pcp: the 66th
+ * here (the 5th under 6.7).  free_count stops at batch << 5, so zones
+ * whose high_min / 2 passes that never free_high, as in 6.18.
+ */
+static void test_pcp_free_high_threshold(void **state)
+{
+	struct per_cpu_pages *pcp;
+	struct page *held[1024];
+	struct zone *z;
+	int n, j0, drop = -1, b, hmin;
+
+	(void)state;
+	if (sysconf(_SC_NPROCESSORS_ONLN) < 2)
+		skip();
+	boot("mem=256M,cpus=8");	/* Normal: batch 7, high_min 245 */
+	vmstat_work_stop();
+	z = zone_of(0, ZONE_NORMAL);
+	pcp = &z->per_cpu_pageset[1];
+	b = pcp->batch;
+	hmin = pcp->high_min;
+	assert_int_equal(b, 7);
+	assert_int_equal(hmin, 245);
+	j0 = (b + hmin / 2 + 1) / 2;
+	assert_int_equal(j0, 65);
+	n = j0 + 8;
+	assert_true(n <= (int)ARRAY_SIZE(held));
+	assert_true(2 * n < hmin);	/* never past high on its own */
+	assert_int_equal(pin_cpu(1), 0);
+	for (int i = 0; i < n; i++) {
+		held[i] = alloc_pages(GFP_KERNEL, 1);
+		assert_non_null(held[i]);
+		assert_ptr_equal(page_zone(held[i]), z);
+	}
+	drain_local_pages(z);
+	assert_int_equal(pcp->count, 0);
+	for (int i = 0; i < n; i++) {
+		int before = pcp->count;
+
+		__free_pages(held[i], 1);
+		if (drop < 0 && pcp->count < before)
+			drop = i;
+	}
+	assert_int_equal(pin_cpu(0), 0);
+	/* held[j0] is the free that sees free_count == 2 * j0 */
+	assert_int_equal(drop, j0);
+	assert_true(unit_validate_ok());
+	assert_int_equal(vmstat_work_start(), 0);
+	drain_all_pages(NULL);
+	assert_true(unit_validate_ok());
+}
+
+/* The two THP pcp lists of 6.18 (NR_PCP_THP): a reclaimable THP shares the
+ * non-movable one, a movable THP has its own.  mem=1G: Normal's high_min
+ * (3944) holds two pageblocks. */
+static void test_pcp_thp_lists(void **state)
+{
+	struct per_cpu_pages *pcp;
+	struct page *held[2];
+	struct zone *z;
+
+	(void)state;
+	if (sysconf(_SC_NPROCESSORS_ONLN) < 2)
+		skip();
+	boot("mem=1G,cpus=2");
+	vmstat_work_stop();
+	z = zone_of(0, ZONE_NORMAL);
+	pcp = &z->per_cpu_pageset[1];
+	BUILD_BUG_ON(NR_PCP_LISTS != NR_LOWORDER_PCP_LISTS + 2);
+	assert_int_equal(pin_cpu(1), 0);
+	held[0] = alloc_pages(GFP_KERNEL | __GFP_RECLAIMABLE, pageblock_order);
+	held[1] = alloc_pages(GFP_HIGHUSER_MOVABLE, pageblock_order);
+	assert_non_null(held[0]);
+	assert_non_null(held[1]);
+	drain_local_pages(NULL);
+	__free_pages(held[0], pageblock_order);
+	__free_pages(held[1], pageblock_order);
+	assert_int_equal(pin_cpu(0), 0);
+	assert_ptr_equal(list_first_entry(&pcp->lists[NR_LOWORDER_PCP_LISTS], struct page, lru), held[0]);
+	assert_ptr_equal(list_first_entry(&pcp->lists[NR_LOWORDER_PCP_LISTS + 1], struct page, lru),
+			 held[1]);
+	assert_int_equal(mmfs_pcp_pindex_to_order(NR_LOWORDER_PCP_LISTS + 1), pageblock_order);
+	assert_true(unit_validate_ok());
+	assert_int_equal(vmstat_work_start(), 0);
+	drain_all_pages(NULL);
+	assert_true(unit_validate_ok());
+}
 
 static void test_bad_input_changes_nothing(void **state)
 {
@@ -2282,6 +2450,9 @@ int main(void)
 		cmocka_unit_test_teardown(test_formulas_sizes, unit_teardown),
 		cmocka_unit_test_teardown(test_worked_example, unit_teardown),
 		cmocka_unit_test_teardown(test_pcp_refill_and_drain, unit_teardown),
+		cmocka_unit_test_teardown(test_pcp_high_decay, unit_teardown),
+		cmocka_unit_test_teardown(test_pcp_free_high_threshold, unit_teardown),
+		cmocka_unit_test_teardown(test_pcp_thp_lists, unit_teardown),
 		cmocka_unit_test_teardown(test_bad_input_changes_nothing, unit_teardown),
 		cmocka_unit_test_teardown(test_init_on_alloc, unit_teardown),
 		cmocka_unit_test_teardown(test_init_on_free, unit_teardown),
