@@ -173,8 +173,10 @@ struct suspect {
 struct zone_walk {
 	struct zone *zone;
 	unsigned long start, span;
-	unsigned char *seen;		/* per pfn: 0, 1 buddy, 2 pcp, 3 allocated; |0x80 on heads */
+	unsigned char *seen;		/* per pfn: 0, 1 buddy, 2 pcp, 3 allocated, 4 guard;
+					 * |0x80 on heads */
 	unsigned long free_pages, pcp_pages, alloc_pages;	/* the first look's sums */
+	unsigned long guard_pages;	/* pages of guard blocks (neither free nor allocated) */
 	struct suspect *suspects;	/* what only work in flight could explain */
 	unsigned int nr_suspects, max_suspects;
 };
@@ -223,7 +225,8 @@ static void drop_suspects(struct zone_walk *w, enum suspect_kind kind)
 static bool mark_block(struct report *r, struct zone_walk *w, unsigned long pfn,
 		       unsigned int order, unsigned char what, const char *where)
 {
-	static const char * const names[] = { "?", "a free list", "a pcp list", "an allocated block" };
+	static const char * const names[] = { "?", "a free list", "a pcp list", "an allocated block",
+					      "a guard block" };
 	unsigned long i, n = 1UL << order;
 
 	if (pfn < w->start || pfn + n > w->start + w->span) {
@@ -291,6 +294,34 @@ static unsigned long free_area_pages(struct zone *zone)
 	for (unsigned int order = 0; order < MAX_ORDER; order++)
 		pages += zone->free_area[order].nr_free << order;
 	return pages;
+}
+
+/*
+ * A guard block's head at @pfn (set_page_guard): an order below
+ * debug_guardpage_minorder, aligned, every page unreferenced.  Marks it.
+ * Return: true if it is one and is now counted.
+ */
+static bool guard_block_ok(struct report *r, struct zone_walk *w, unsigned long pfn, struct page *page)
+{
+	unsigned long order = page->private;
+
+	if (!debug_guardpage_enabled() || order >= debug_guardpage_minorder()) {
+		violation(r, "%s: pfn 0x%lx is a guard block of order %lu, debug_guardpage_minorder is %u",
+			  w->zone->name, pfn, order, debug_guardpage_minorder());
+		return false;
+	}
+	if (pfn & ((1UL << order) - 1)) {
+		violation(r, "%s: guard block 0x%lx is not aligned to its order %lu", w->zone->name, pfn,
+			  order);
+		return false;
+	}
+	for (unsigned long i = 0; i < (1UL << order); i++)
+		if (page_ref_count(page + i) != 0) {
+			violation(r, "%s: guard pfn 0x%lx has refcount %d", w->zone->name, pfn + i,
+				  page_ref_count(page + i));
+			return false;
+		}
+	return mark_block(r, w, pfn, (unsigned int)order, 4, "guard block");
 }
 
 /* The first look at a zone, every lock held. */
@@ -440,6 +471,10 @@ static void validate_zone(struct report *r, struct zone_walk *w)
 			violation(r, "%s: pfn 0x%lx is PageBuddy but on no free list", zone->name, pfn);
 		if (s)
 			continue;
+		if (PageGuard(page) && guard_block_ok(r, w, pfn, page)) {
+			w->guard_pages += 1UL << page->private;
+			continue;
+		}
 		po = get_page_owner(page);
 		if (po) {
 			int order = READ_ONCE(po->order);
@@ -462,15 +497,17 @@ static void validate_zone(struct report *r, struct zone_walk *w)
 	{
 		unsigned long nrfp = zone_page_state_snapshot(zone, NR_FREE_PAGES);
 		unsigned long managed = zone_managed_pages(zone);
-		unsigned long sum = w->alloc_pages + w->free_pages + w->pcp_pages;
+		unsigned long sum = w->alloc_pages + w->free_pages + w->pcp_pages + w->guard_pages;
 
 		if (nrfp != w->free_pages)
 			add_suspect(r, w, SUSPECT_NR_FREE, 0, 0);
-		/* every managed page is free, on a pcp list, allocated, or lost
-		 * (in flight, to be looked at again); anything else is broken now */
+		/* every managed page is free, on a pcp list, allocated, a guard
+		 * page, or lost (in flight, to be looked at again); anything
+		 * else is broken now */
 		if (sum + lost != managed) {
-			violation(r, "%s: allocated %lu + free %lu + pcp %lu = %lu pages, managed is %lu",
-				  zone->name, w->alloc_pages, w->free_pages, w->pcp_pages, sum, managed);
+			violation(r, "%s: allocated %lu + free %lu + pcp %lu + guard %lu = %lu pages, managed is %lu",
+				  zone->name, w->alloc_pages, w->free_pages, w->pcp_pages, w->guard_pages,
+				  sum, managed);
 			drop_suspects(w, SUSPECT_LOST);
 		}
 	}
@@ -769,8 +806,9 @@ static const char *owner_kind_name(enum mmfs_owner_kind k)
  * mmfs_lookup_pfn - describe the page at @pfn
  *
  * "pfn=0x.. node=N zone=Z migratetype=M state=..." with state one of
- * buddy (order, head), pcp (cpu, order), allocated (order, head, owner,
- * refcount, mapcount, pincount, pid, comm), reserved, unaccounted.
+ * buddy (order, head), guard (order, head), pcp (cpu, order), allocated
+ * (order, head, owner, refcount, mapcount, pincount, pid, comm), reserved,
+ * unaccounted.
  * Return: bytes written (>0), or -EINVAL for a pfn with no RAM.
  */
 int mmfs_lookup_pfn(unsigned long pfn, char *buf, size_t len)
@@ -794,7 +832,8 @@ int mmfs_lookup_pfn(unsigned long pfn, char *buf, size_t len)
 		n += snprintf(buf + n, len - (size_t)n, "state=reserved");
 		return n;
 	}
-	/* a free block covering pfn */
+	/* a free block covering pfn, or a guard block (neither free nor
+	 * allocated) */
 	spin_lock(&zone->lock);
 	for (o = 0; o < MAX_ORDER; o++) {
 		unsigned long head = pfn & ~((1UL << o) - 1);
@@ -809,6 +848,14 @@ int mmfs_lookup_pfn(unsigned long pfn, char *buf, size_t len)
 
 			spin_unlock(&zone->lock);
 			n += snprintf(buf + n, len - (size_t)n, "state=buddy order=%lu head=%#lx", order, head);
+			return min(n, (int)len - 1);
+		}
+		if (page_is_guard(hp) && hp->private >= (unsigned long)o && hp->private < MAX_ORDER &&
+		    (head & ((1UL << hp->private) - 1)) == 0 && pfn < head + (1UL << hp->private)) {
+			unsigned long order = hp->private;
+
+			spin_unlock(&zone->lock);
+			n += snprintf(buf + n, len - (size_t)n, "state=guard order=%lu head=%#lx", order, head);
 			return min(n, (int)len - 1);
 		}
 	}

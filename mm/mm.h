@@ -44,6 +44,7 @@ struct mm_config {
 	enum mmfs_memmodel memmodel;
 	uint64_t user_limit;			/* 0 = none (enforced by fs/) */
 	bool log_to_stderr;			/* also print the log on stderr */
+	unsigned int debug_guardpage_minorder;	/* 0..MAX_PAGE_ORDER / 2, 0 = off */
 };
 
 /* Fill *cfg with the SPEC §1 defaults. */
@@ -172,6 +173,38 @@ PAGE_TYPE_OPS(Offline, PG_offline)
 PAGE_TYPE_OPS(Table, PG_table)
 PAGE_TYPE_OPS(Guard, PG_guard)
 #undef PAGE_TYPE_OPS
+
+/*
+ * Guard pages (include/linux/mm.h, CONFIG_DEBUG_PAGEALLOC): expand() turns
+ * the split-off halves below debug_guardpage_minorder into PageGuard blocks
+ * (order in page->private), on no free list and not counted free; they
+ * merge back when their buddy is freed (mm/debug_page_alloc.c).
+ */
+struct zone;
+extern unsigned int _debug_guardpage_minorder;
+extern bool _debug_guardpage_enabled;	/* the kernel's static key */
+static inline unsigned int debug_guardpage_minorder(void) { return _debug_guardpage_minorder; }
+static inline bool debug_guardpage_enabled(void) { return unlikely(_debug_guardpage_enabled); }
+static inline bool page_is_guard(const struct page *page)
+{
+	if (!debug_guardpage_enabled())
+		return false;
+	return PageGuard(page);
+}
+bool __set_page_guard(struct zone *zone, struct page *page, unsigned int order);
+static inline bool set_page_guard(struct zone *zone, struct page *page, unsigned int order)
+{
+	if (!debug_guardpage_enabled())
+		return false;
+	return __set_page_guard(zone, page, order);
+}
+void __clear_page_guard(struct zone *zone, struct page *page, unsigned int order);
+static inline void clear_page_guard(struct zone *zone, struct page *page, unsigned int order)
+{
+	if (!debug_guardpage_enabled())
+		return;
+	__clear_page_guard(zone, page, order);
+}
 
 static inline bool PageTail(const struct page *p) { return READ_ONCE(p->compound_head) & 1; }
 static inline bool PageCompound(const struct page *p) { return PageHead(p) || PageTail(p); }

@@ -339,6 +339,17 @@ int mm_config_parse(struct mm_config *cfg, const char *key, const char *value,
 		strcpy(cfg->slub_debug, value);
 		return 0;
 	}
+	if (!strcmp(key, "debug_guardpage_minorder")) {
+		/* debug_guardpage_minorder_setup: at most MAX_PAGE_ORDER / 2
+		 * (MMFS: a bad value is an error, the kernel ignores it) */
+		if (parse_long(value, 0, MAX_PAGE_ORDER / 2, &v)) {
+			snprintf(err, errlen, "debug_guardpage_minorder=%s: must be 0..%d", value,
+				 MAX_PAGE_ORDER / 2);
+			return -EINVAL;
+		}
+		cfg->debug_guardpage_minorder = (unsigned int)v;
+		return 0;
+	}
 	if (!strcmp(key, "min_free_kbytes")) {
 		if (parse_long(value, 0, 0x7fffffffL, &v)) {
 			snprintf(err, errlen, "min_free_kbytes=%s: must be a number >= 0", value);
@@ -1470,6 +1481,8 @@ static void mm_teardown(void)
 	memset(arch_zone_lowest_possible_pfn, 0, sizeof(arch_zone_lowest_possible_pfn));
 	memset(arch_zone_highest_possible_pfn, 0, sizeof(arch_zone_highest_possible_pfn));
 	highmem_configured = false;
+	_debug_guardpage_enabled = false;
+	_debug_guardpage_minorder = 0;
 	memmap_reserved_pages = 0;
 	nr_cpu_ids = 1;
 	mmfs_booted = 0;
@@ -1510,6 +1523,12 @@ int mm_boot(const struct mm_config *cfg, char *err, size_t errlen)
 	}
 	mmfs_clock_reset();
 	mm_cfg = *cfg;
+	/* MMFS: guard pages need no debug_pagealloc=on (the kernel enables
+	 * them only with it, mem_debugging_and_hardening_init) */
+	_debug_guardpage_minorder = cfg->debug_guardpage_minorder;
+	_debug_guardpage_enabled = cfg->debug_guardpage_minorder > 0;
+	if (_debug_guardpage_enabled)
+		pr_info("Setting debug_guardpage_minorder to %u", _debug_guardpage_minorder);
 	ncpu = cfg->cpus ? cfg->cpus : sysconf(_SC_NPROCESSORS_CONF);
 	nr_cpu_ids = (unsigned int)clamp(ncpu, 1L, (long)MMFS_MAX_CPUS);
 

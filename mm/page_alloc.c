@@ -37,6 +37,9 @@
  *     as in the kernel); nr_free_highatomic == pages on its HighAtomic
  *     lists; NR_FREE_PAGES_BLOCKS == pages of its free blocks of
  *     pageblock_order and up outside isolated pageblocks;
+ *   - a guard block (debug_guardpage_minorder, expand) is PageGuard on its
+ *     head with its order in page->private, on no list and not counted
+ *     free; its buddy's free merges it back;
  *   - pcp->count == pages on the pcp's lists;
  *   - free pages have refcount 0 and _mapcount -1 (page_type buddy on heads).
  *
@@ -484,10 +487,11 @@ static __always_inline bool free_area_empty(const struct free_area *area, int mt
 static __always_inline unsigned long page_zone_id(const struct page *page)
 { return page_flags_links(page) >> NODES_PGSHIFT; }
 
+/* Is @buddy free (or a guard block) at @order, in @page's zone? */
 static __always_inline bool page_is_buddy(const struct page *page, const struct page *buddy,
 					  unsigned int order)
 {
-	if (!PageBuddy(buddy))
+	if (!page_is_guard(buddy) && !PageBuddy(buddy))
 		return false;
 	if (buddy_order(buddy) != order)
 		return false;
@@ -666,7 +670,19 @@ static inline void __free_one_page(struct page *page, unsigned long pfn, struct 
 			     !migratetype_is_mergeable(buddy_mt)))
 				goto done_merging;
 		}
-		__del_page_from_free_list(buddy, zone, order, buddy_mt);
+		/*
+		 * Our buddy is free or it is a guard block, merge with it and
+		 * move up one order.
+		 * MMFS: a guard's pages count as free again (6.18 counts
+		 * only the freed block, so NR_FREE_PAGES would fall short of
+		 * the lists by every guard merged)
+		 */
+		if (page_is_guard(buddy)) {
+			clear_page_guard(zone, buddy, order);
+			account_freepages(zone, 1 << order, migratetype);
+		} else {
+			__del_page_from_free_list(buddy, zone, order, buddy_mt);
+		}
 		/* Match the buddy's type, so that expand() later puts the
 		 * halves on the right lists. */
 		if (unlikely(buddy_mt != migratetype))
@@ -699,6 +715,11 @@ static inline unsigned int expand(struct zone *zone, struct page *page, int low,
 	while (high > low) {
 		high--;
 		size >>= 1;
+		/* below debug_guardpage_minorder the half becomes a guard
+		 * block: on no list, not free, merged back when its buddy is
+		 * freed */
+		if (set_page_guard(zone, &page[size], (unsigned int)high))
+			continue;
 		__add_to_free_list(&page[size], zone, (unsigned int)high, migratetype, false);
 		set_buddy_order(&page[size], (unsigned int)high);
 		nr_added += size;

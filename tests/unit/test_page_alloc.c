@@ -1413,6 +1413,103 @@ static void test_pcp_thp_lists(void **state)
 	assert_true(unit_validate_ok());
 }
 
+/*
+ * Guard pages (debug_guardpage_minorder=5): an order-4 request split from
+ * an order-o block (o > 4) leaves the free halves of orders 5..o-1 and
+ * makes the order-4 half a guard block: on no list, out of NR_FREE_PAGES,
+ * neither free nor allocated.  The free merges it back and the lists are
+ * as before.
+ */
+static void test_guard_pages(void **state)
+{
+	struct fl_snap before, after, expect;
+	char buf[256], want[96];
+	struct mm_config cfg;
+	struct page *page;
+	unsigned long pfn;
+	struct zone *z;
+	char err[128];
+	int o;
+
+	(void)state;
+	mm_config_default(&cfg);
+	assert_int_equal(mm_config_parse(&cfg, "debug_guardpage_minorder", "6", err, sizeof(err)), -EINVAL);
+	assert_int_equal(mm_config_parse(&cfg, "debug_guardpage_minorder", "-1", err, sizeof(err)), -EINVAL);
+	assert_int_equal(mm_config_parse(&cfg, "debug_guardpage_minorder", "5", err, sizeof(err)), 0);
+	assert_int_equal(cfg.debug_guardpage_minorder, 5);
+
+	boot("mem=256M,cpus=1,debug_guardpage_minorder=5");
+	assert_true(debug_guardpage_enabled());
+	assert_int_equal(debug_guardpage_minorder(), 5);
+	assert_true(unit_validate_ok());		/* boot's own guards are sound */
+	z = zone_of(0, ZONE_NORMAL);
+	drain_all_pages(NULL);
+	fold_vm_stats();
+	snap(z, &before);
+	for (o = 4; o < MAX_ORDER && !before.nr[o][MIGRATE_MOVABLE]; o++)
+		;
+	assert_true(o > 4 && o < MAX_ORDER);
+
+	page = alloc_pages(GFP_HIGHUSER_MOVABLE | __GFP_NOWARN, 4);
+	assert_non_null(page);
+	assert_ptr_equal(page_zone(page), z);
+	pfn = page_to_pfn(page);
+	fold_vm_stats();
+	snap(z, &after);
+	expect = before;
+	expect.nr[o][MIGRATE_MOVABLE]--;
+	expect.nr_free[o]--;
+	for (int i = 5; i < o; i++) {
+		expect.nr[i][MIGRATE_MOVABLE]++;
+		expect.nr_free[i]++;
+	}
+	expect.free_pages = before.free_pages - 32;	/* 16 allocated, 16 guard */
+	if (!snap_equal(&expect, &after)) {
+		print_snap_diff(&expect, &after);
+		fail_msg("guard split left unexpected free lists");
+	}
+	assert_true(PageGuard(page + 16));
+	assert_int_equal(page[16].private, 4);
+	assert_false(PageBuddy(page + 16));
+	snprintf(want, sizeof(want), "state=guard order=4 head=%#lx", pfn + 16);
+	assert_true(mmfs_lookup_pfn(pfn + 16, buf, sizeof(buf)) > 0);
+	assert_non_null(strstr(buf, want));
+	assert_true(mmfs_lookup_pfn(pfn + 31, buf, sizeof(buf)) > 0);
+	assert_non_null(strstr(buf, want));
+	assert_true(unit_validate_ok());
+
+	__free_pages(page, 4);
+	fold_vm_stats();
+	snap(z, &after);
+	if (!snap_equal(&before, &after)) {
+		print_snap_diff(&before, &after);
+		fail_msg("the guard did not merge back");
+	}
+	assert_false(PageGuard(page + 16));
+	assert_true(mmfs_lookup_pfn(pfn + 16, buf, sizeof(buf)) > 0);
+	assert_non_null(strstr(buf, "state=buddy"));
+	assert_true(unit_validate_ok());
+
+	/* order 0 through the pcp refills: guards of orders 0..4 beside each
+	 * page, all merged back once the pages are freed and drained */
+	{
+		struct page *held[300];
+
+		for (int i = 0; i < 300; i++) {
+			held[i] = alloc_pages(GFP_HIGHUSER_MOVABLE | __GFP_NOWARN, 0);
+			assert_non_null(held[i]);
+		}
+		assert_true(unit_validate_ok());
+		for (int i = 0; i < 300; i++)
+			__free_pages(held[i], 0);
+		drain_all_pages(NULL);
+		fold_vm_stats();
+		assert_true(unit_validate_ok());
+		snap(z, &after);
+		assert_int_equal(after.free_pages, before.free_pages);
+	}
+}
+
 static void test_bad_input_changes_nothing(void **state)
 {
 	struct world *before = malloc(sizeof(*before)), *after = malloc(sizeof(*after));
@@ -2453,6 +2550,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_pcp_high_decay, unit_teardown),
 		cmocka_unit_test_teardown(test_pcp_free_high_threshold, unit_teardown),
 		cmocka_unit_test_teardown(test_pcp_thp_lists, unit_teardown),
+		cmocka_unit_test_teardown(test_guard_pages, unit_teardown),
 		cmocka_unit_test_teardown(test_bad_input_changes_nothing, unit_teardown),
 		cmocka_unit_test_teardown(test_init_on_alloc, unit_teardown),
 		cmocka_unit_test_teardown(test_init_on_free, unit_teardown),
