@@ -3332,7 +3332,7 @@ static void __setup_per_zone_wmarks(void)
 		 * a quarter of min */
 		tmp = max((uint64_t)(tmp >> 2),
 			  (uint64_t)managed * (uint64_t)watermark_scale_factor / 10000);
-		zone->watermark_boost = 0;
+		store_relaxed(&zone->watermark_boost, 0UL);	/* kswapd reads it unlocked */
 		zone->_watermark[WMARK_LOW] = min_wmark_pages(zone) + (unsigned long)tmp;
 		zone->_watermark[WMARK_HIGH] = low_wmark_pages(zone) + (unsigned long)tmp;
 		zone->_watermark[WMARK_PROMO] = high_wmark_pages(zone) + (unsigned long)tmp;
