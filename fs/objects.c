@@ -43,14 +43,15 @@ out:
 	return ret;
 }
 
-bool uobj_find(unsigned long kaddr, struct uobj *o)
+/* The record whose address (by_gen false) or generation is @key. */
+static bool uobj_lookup(uint64_t key, bool by_gen, struct uobj *o)
 {
 	bool found = false;
 	size_t i;
 
 	pthread_mutex_lock(&uobjs_lock);
 	for (i = 0; i < nr_uobjs; i++)
-		if (uobjs[i].kaddr == kaddr) {
+		if ((by_gen ? uobjs[i].gen : uobjs[i].kaddr) == key) {
 			*o = uobjs[i];
 			found = true;
 			break;
@@ -59,20 +60,14 @@ bool uobj_find(unsigned long kaddr, struct uobj *o)
 	return found;
 }
 
+bool uobj_find(unsigned long kaddr, struct uobj *o)
+{
+	return uobj_lookup(kaddr, false, o);
+}
+
 bool uobj_find_gen(uint64_t gen, struct uobj *o)
 {
-	bool found = false;
-	size_t i;
-
-	pthread_mutex_lock(&uobjs_lock);
-	for (i = 0; i < nr_uobjs; i++)
-		if (uobjs[i].gen == gen) {
-			*o = uobjs[i];
-			found = true;
-			break;
-		}
-	pthread_mutex_unlock(&uobjs_lock);
-	return found;
+	return uobj_lookup(gen, true, o);
 }
 
 void uobj_del(unsigned long kaddr)
