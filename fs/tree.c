@@ -138,7 +138,6 @@ struct ninfo {
 	int sidx;			/* K_STATIC / K_ROOT: row */
 	int nid, zone, file, cache_id, pid, ev;
 	unsigned long pfn, kaddr;
-	uint64_t objgen;		/* K_OBJ: the allocation generation */
 	unsigned int objsize;
 	char link[96];			/* K_CACHELINK target */
 	char cache[96];			/* cache name */
@@ -327,7 +326,6 @@ static int resolve(fuse_ino_t ino, struct ninfo *ni)
 		if (!uobj_find_gen(p, &o))
 			return -ENOENT;
 		ni->kaddr = o.kaddr;
-		ni->objgen = o.gen;
 		ni->mode = S_IFREG | 0600;
 		ni->uid = o.uid;
 		ni->size = o.size;
@@ -1170,7 +1168,7 @@ static int do_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi, st
 	}
 	fi->direct_io = 1;
 	if (ni.kind == K_OBJ)
-		return objects_open(req, fh, ni.objgen, fi->flags);
+		return objects_open(req, fh, INO_PAYLOAD(ino), fi->flags);	/* the generation */
 	if ((wr && !(ni.mode & 0222)) || (rd && !(ni.mode & 0444)))
 		return -EACCES;
 	if (ni.kind == K_STATIC) {

@@ -513,23 +513,6 @@ static void validate_zone(struct report *r, struct zone_walk *w)
 	}
 }
 
-/* A free block covering @pfn (is_free_buddy_page of mm/page_alloc.c;
- * zone->lock held). */
-static bool pfn_in_free_block(unsigned long pfn)
-{
-	for (unsigned int order = 0; order < MAX_ORDER; order++) {
-		unsigned long head = pfn & ~((1UL << order) - 1);
-		struct page *page;
-
-		if (!pfn_valid(head))
-			continue;
-		page = pfn_to_page(head);
-		if (PageBuddy(page) && READ_ONCE(page->private) >= order)
-			return true;
-	}
-	return false;
-}
-
 /* An allocated block covering @pfn. */
 static bool pfn_in_allocated_block(unsigned long pfn)
 {
@@ -578,7 +561,8 @@ static bool lost_settled(struct zone_walk *w, struct suspect *s)
 	unsigned long pfn, first = 0, last = 0, left = 0;
 
 	for (pfn = s->pfn; pfn < s->pfn + s->nr; pfn++) {
-		if (w->seen[pfn - w->start] || pfn_in_free_block(pfn) || pfn_in_allocated_block(pfn))
+		if (w->seen[pfn - w->start] || is_free_buddy_page(pfn_to_page(pfn)) ||
+		    pfn_in_allocated_block(pfn))
 			continue;
 		if (!left++)
 			first = pfn;

@@ -92,6 +92,7 @@ int zone_batchsize(struct zone *zone);
 int zone_highsize(struct zone *zone, int batch, int cpu_online, int high_fraction);
 int find_suitable_fallback(struct free_area *area, unsigned int order, int migratetype,
 			   bool claimable);	/* 6.15+: -2 = too small to claim */
+bool is_free_buddy_page(const struct page *page);
 struct page *find_buddy_page_pfn(struct page *page, unsigned long pfn, unsigned int order,
 				 unsigned long *buddy_pfn);
 void warn_alloc(gfp_t gfp_mask, const unsigned long *nodemask, const char *fmt, ...)

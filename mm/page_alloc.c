@@ -499,6 +499,26 @@ static __always_inline bool page_is_buddy(const struct page *page, const struct 
 }
 
 /**
+ * is_free_buddy_page - is @page inside a free buddy block (of any order)?
+ *
+ * The kernel's lockless test (mm/page_alloc.c): the answer is stable only
+ * while the caller holds the zone's lock.
+ */
+bool is_free_buddy_page(const struct page *page)
+{
+	unsigned long pfn = page_to_pfn(page);
+	unsigned int order;
+
+	for (order = 0; order < MAX_ORDER; order++) {
+		const struct page *head = page - (pfn & ((1UL << order) - 1));
+
+		if (PageBuddy(head) && READ_ONCE(head->private) >= order)
+			break;
+	}
+	return order < MAX_ORDER;
+}
+
+/**
  * find_buddy_page_pfn - the free buddy of @page at @order, or NULL
  * @buddy_pfn: if not NULL, set to the buddy's pfn (whether free or not)
  */
